@@ -1,0 +1,35 @@
+// The one list of the binary's subcommands, and the slot that holds the chosen one's action.
+#include <map>
+
+#include "src/cli/commands.h"
+#include "src/util/error.h"
+
+namespace grpo {
+
+void add_info_command(CLI::App& app);
+
+const std::vector<AddCommand>& cli_commands() {
+  static const std::vector<AddCommand> commands = {
+      add_info_command,
+  };
+  return commands;
+}
+
+namespace {
+std::map<const CLI::App*, std::function<int()>>& actions() {
+  static std::map<const CLI::App*, std::function<int()>> table;
+  return table;
+}
+}  // namespace
+
+void set_command_action(CLI::App* sub, std::function<int()> action) { actions()[sub] = std::move(action); }
+
+int run_selected_command(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands()) {
+    auto it = actions().find(sub);
+    if (it != actions().end()) return it->second();
+  }
+  fail("no action registered for this subcommand (internal)");
+}
+
+}  // namespace grpo

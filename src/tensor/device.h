@@ -1,0 +1,18 @@
+// Device choice: "auto" picks CUDA when a GPU is present and CPU otherwise, and says so in one log
+// line; "cuda" without a GPU is an error with a hint, never a silent fallback.
+#pragma once
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <string>
+#include <string_view>
+
+namespace grpo {
+
+c10::Device resolve_device(std::string_view requested);  // "auto" | "cpu" | "cuda" | "cuda:N"
+c10::ScalarType resolve_dtype(std::string_view requested, const c10::Device& device);  // "auto" | fp32 | bf16 | fp16
+std::string dtype_name(c10::ScalarType dtype);
+bool cuda_available();
+int cuda_device_count();
+
+}  // namespace grpo

@@ -1,0 +1,13 @@
+# The binary starts, lists its subcommands, and prints its version with the torch version.
+execute_process(COMMAND ${GRPO} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT help MATCHES "info")
+  message(FATAL_ERROR "grpo --help failed (${rc}):\n${help}")
+endif()
+execute_process(COMMAND ${GRPO} --version OUTPUT_VARIABLE version RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT version MATCHES "^grpo [0-9]+\\.[0-9]+\\.[0-9]+ \\(torch 2\\.11")
+  message(FATAL_ERROR "grpo --version printed: ${version}")
+endif()
+execute_process(COMMAND ${GRPO} no-such-command RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "an unknown subcommand must fail")
+endif()

@@ -1,0 +1,36 @@
+// Implementation of the shared test helpers.
+#include "test_util.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <cstdio>
+#include <random>
+
+namespace grpo::test {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("grpo_test_" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+int run_command(const std::string& command, std::string* output) {
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return -1;
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    if (output != nullptr) output->append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool cuda_present() { return torch::cuda::is_available(); }
+
+}  // namespace grpo::test

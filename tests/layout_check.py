@@ -41,6 +41,16 @@ for path in sorted(p for ext in ("*.h", "*.cpp", "*.cu") for p in root.glob("**/
             if rel.startswith(layer) and inc.startswith(banned):
                 errors.append(f"{rel}: includes \"{inc}\", which points the wrong way (see docs/ARCHITECTURE.md)")
 
+# libtorch exports a broken copy of these (see src/util/fs.h): use grpo::remove_tree instead.
+BANNED_CALLS = re.compile(r"\b(remove_all|recursive_directory_iterator)\b")
+for path in sorted(p for ext in ("*.h", "*.cpp") for p in root.glob("**/" + ext)):
+    rel = path.relative_to(root).as_posix()
+    if rel.startswith((".venv/", "build", ".devdeps/")) or rel == "src/util/fs.h":
+        continue
+    for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        if BANNED_CALLS.search(line) and not line.lstrip().startswith("//"):
+            errors.append(f"{rel}:{n}: std::filesystem::remove_all/recursive_directory_iterator: use grpo::remove_tree (src/util/fs.h)")
+
 for test in sorted(root.glob("tests/**/*_test.cpp")):
     rel = test.relative_to(root / "tests").as_posix()
     stem = rel[: -len("_test.cpp")]

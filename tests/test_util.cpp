@@ -1,6 +1,8 @@
 // Implementation of the shared test helpers.
 #include "test_util.h"
 
+#include "src/util/fs.h"
+
 #include <torch/torch.h>
 
 #include <array>
@@ -16,8 +18,10 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
+  try {
+    remove_tree(path_.string());
+  } catch (...) {  // a destructor must not throw; a leftover temp dir is harmless
+  }
 }
 
 int run_command(const std::string& command, std::string* output) {

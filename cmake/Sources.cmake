@@ -29,7 +29,7 @@ target_compile_options(grpo PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>)
 # torch-free by its directory (tests/layout_check.py enforces it) and skips the PCH.
 target_precompile_headers(grpo PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${PROJECT_SOURCE_DIR}/src/util/torch_pch.h>)
 foreach(src ${GRPO_SOURCES})
-  if(src MATCHES "/rewards/|/src/tokenizer/|/src/config/|/src/util/|/src/metrics/|/src/checkpoint/")
+  if(src MATCHES "/rewards/|/src/tokenizer/|/src/config/|/src/util/|/src/metrics/|/src/checkpoint/|/src/data/")
     set_source_files_properties(${src} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
   endif()
 endforeach()

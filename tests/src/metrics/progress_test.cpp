@@ -13,11 +13,5 @@ TEST(Progress, FormatDuration) {
   EXPECT_EQ(format_duration(-1), "?");
 }
 
-TEST(Progress, DrawsWithoutCrashingAcrossThreadsOfUpdates) {
-  ProgressBar bar("test", 3, "step", 0.0);
-  bar.advance(1, "reward 0.5");
-  bar.set(3);
-}
-
 }  // namespace
 }  // namespace grpo

@@ -107,8 +107,8 @@ RewardBatch RewardSet::score(std::span<const RewardInput> inputs) const {
 LoadedRewardsConfig load_rewards_config(const std::string& file, const std::vector<std::string>& overrides) {
   ConfigNode root = load_yaml_file(file);
   apply_overrides(root, overrides);
-  LoadedRewardsConfig out;
-  out.node = root.child("rewards");
+  // Construct, never assign: assigning a YAML::Node copies into the old node (and throws for an absent key).
+  LoadedRewardsConfig out{RewardsConfig{}, root.child("rewards")};
   ConfigErrors errors;
   if (!out.node.node.IsDefined() || out.node.node.IsNull())
     errors.add(file, "rewards", "missing section. HINT: add `rewards: {functions: [{name: format}]}`");

@@ -5,10 +5,12 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 
 #include "reward_test_util.h"
+#include "test_util.h"
 
 namespace grpo::test {
 namespace {
@@ -198,6 +200,33 @@ TEST(Remote, ConfigErrors) {
   EXPECT_NE(https.find("url: must start with http://"), std::string::npos) << https;
   const std::string timeout = error_of([] { make_reward("remote", "url: http://x/\ntimeout_ms: 0"); });
   EXPECT_NE(timeout.find("params.yaml:2: timeout_ms: must be > 0"), std::string::npos) << timeout;
+}
+
+TEST(Remote, ExampleServerSpeaksTheProtocol) {
+  // examples/reward_server/server.py, started on a free port; it exits after 1 s without requests.
+  const std::string cmd = python() + " " + (source_dir() / "examples/reward_server/server.py").string() +
+                          " --port 0 --idle-exit 1";
+  std::FILE* proc = popen(cmd.c_str(), "r");
+  ASSERT_NE(proc, nullptr);
+  char line[256] = {0};
+  ASSERT_NE(std::fgets(line, sizeof(line), proc), nullptr);
+  std::string url(line);
+  url = url.substr(url.find("http://"));
+  url.erase(url.find_last_not_of("\r\n") + 1);
+  auto r = make_reward("remote", "url: " + url + "\ntimeout_ms: 5000\nbatch_size: 2");
+  const Json gold = {{"answer", "42"}}, none = {{"other", 1}};
+  std::vector<RewardInput> in = {{"p", "<answer>it is 42</answer>", 5, "stop", &gold},
+                                 {"p", "<answer>41</answer>", 5, "stop", &gold},
+                                 {"p", "no answer", 5, "stop", &gold},
+                                 {"p", "<answer>42</answer>", 5, "stop", &none}};
+  std::vector<RewardOutput> out;
+  r->score_batch(in, out);
+  pclose(proc);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].score, 1.0);
+  EXPECT_EQ(out[1].score, 0.0);
+  EXPECT_EQ(out[2].details["reason"], "no_answer");
+  EXPECT_EQ(out[3].details["error"], "row has no field 'answer'");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "reward_test_util.h"
@@ -130,6 +131,23 @@ TEST(RewardSet, NonFiniteScoreFailsLoudly) {
   std::vector<RewardInput> in(2);
   const std::string e = error_of([&] { b.set->score(in); });
   EXPECT_NE(e.find("reward 'nan' returned a non-finite score"), std::string::npos) << e;
+}
+
+TEST(RewardSet, EveryRewardsConfigInConfigsLoads) {
+  // Every configs/rewards_*.yaml reads and validates; those without plug-ins also build.
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "configs")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("rewards_", 0) != 0) continue;
+    ++seen;
+    SCOPED_TRACE(name);
+    auto cfg = load_rewards_config(entry.path().string());
+    if (!cfg.config.plugins.empty()) continue;
+    RewardRegistry registry;
+    add_builtin_rewards(registry);
+    EXPECT_NO_THROW(RewardSet(cfg.config, cfg.node, registry));
+  }
+  EXPECT_GE(seen, 5);
 }
 
 }  // namespace

@@ -29,7 +29,10 @@ target_compile_options(grpo PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>)
 # torch-free by its directory (tests/layout_check.py enforces it) and skips the PCH.
 target_precompile_headers(grpo PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${PROJECT_SOURCE_DIR}/src/util/torch_pch.h>)
 foreach(src ${GRPO_SOURCES})
-  if(src MATCHES "/rewards/|/src/tokenizer/|/src/config/|/src/util/|/src/metrics/|/src/checkpoint/|/src/data/")
+  # Match the path relative to the checkout: a checkout that itself lives under ".../rewards/"
+  # would otherwise mark every source torch-free and no PCH would be built.
+  file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${src})
+  if(rel MATCHES "^(rewards|src/tokenizer|src/config|src/util|src/metrics|src/checkpoint|src/data)/")
     set_source_files_properties(${src} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
   endif()
 endforeach()

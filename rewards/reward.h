@@ -20,7 +20,7 @@ using Json = nlohmann::json;
 struct RewardInput {
   std::string_view prompt;         // the rendered prompt text (template applied)
   std::string_view completion;     // the generated text (stop string removed)
-  int64_t completion_tokens = 0;   // number of generated tokens
+  int64_t completion_tokens = -1;  // number of generated tokens; -1 = unknown (length rewards report it)
   std::string_view finish_reason;  // "stop" | "length"
   const Json* row = nullptr;       // the dataset row (ground truth, target, numbers, language, ...)
 };
@@ -31,9 +31,10 @@ struct RewardOutput {
 };
 
 // Interface only (no implementation inheritance). Implementations must be thread-safe: a batch
-// is scored from several threads at once (rewards/scoring.h). Errors in the *data* (an
-// unparseable gold answer) are reported in details, never thrown; a misconfigured reward throws
-// grpo::Error when it is built.
+// is scored from several threads at once (rewards/reward_set.h). Errors in the *data* (an
+// unparseable gold answer, a missing row field) are reported as details["error"] (a string; the
+// RewardSet counts them per function), never thrown; a misconfigured reward throws grpo::Error
+// when it is built.
 class Reward {
  public:
   virtual ~Reward() = default;

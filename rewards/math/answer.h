@@ -18,7 +18,7 @@ struct MathAnswer {
   Node expr;                      // kScalar
   bool left_open = false;         // kInterval: items = {start, end}
   bool right_open = false;
-  bool bare_list = false;         // kSet written without braces ("1, 2"): math-verify keeps its order
+  bool bare_list = false;         // kSet written without braces ("1, 2"); shown as list{...}
   bool assignment = false;        // kRelation: the left side is only symbols (x = 5, y = 2x+3)
   std::vector<MathAnswer> items;  // interval ends, union parts, tuple/set elements, relation {lhs, rhs}
 };

@@ -4,7 +4,8 @@
 //   2. structures: a scalar is a one-element set; intervals compare ends and open/closed ends;
 //      sets ignore order (sorted by value), tuples keep it; an open interval (a, b) equals a
 //      two-element list in written order (it may be a point).
-//   3. scalars: a decimal literal on either side -> both rounded to `float_rounding` decimals;
+//   3. scalars: a decimal literal on either side -> both rounded to `float_rounding` decimals
+//      unless one side is an integer value (then only an equal value passes);
 //      two integer literals (one may be a percentage) -> compare the integers (50% == 50);
 //      otherwise equal values (exact for rationals, rel_tol for the rest; with variables, equal
 //      at three fixed points per variable).
@@ -99,14 +100,13 @@ Verdict intervals(const MathAnswer& g, const MathAnswer& p, const EquivalenceOpt
 bool is_collection(const MathAnswer& a) { return a.kind == AnswerKind::kSet || a.kind == AnswerKind::kTuple; }
 
 // Sets vs tuples vs lists (math-verify's sympy_deep_compare_set_and_tuple): a gold set ignores
-// order; a gold tuple against a predicted list uses the list in written order.
+// order; a gold tuple against a predicted set or list uses it in written order.
 Verdict collections(const MathAnswer& g, const MathAnswer& p, const EquivalenceOptions& o) {
   const bool g_set = g.kind == AnswerKind::kSet, p_set = p.kind == AnswerKind::kSet;
   std::vector<MathAnswer> gi = g_set ? dedup(g.items) : g.items;
   std::vector<MathAnswer> pi = p_set ? dedup(p.items) : p.items;
   if (g_set) return pairwise(sorted_items(gi), sorted_items(pi), o, "set (order-insensitive)");
-  if (p_set && !p.bare_list) return pairwise(gi, sorted_items(pi), o, "tuple vs set");
-  return pairwise(gi, pi, o, "tuple (ordered)");
+  return pairwise(gi, pi, o, p_set ? "tuple vs list in written order" : "tuple (ordered)");
 }
 
 MathAnswer as_tuple(const MathAnswer& interval) {
@@ -191,9 +191,15 @@ Verdict equivalent_scalars(const Node& g, const Node& p, const EquivalenceOption
   if (!a || !b) return no(a ? "prediction has no value" : "gold has no value");
   const LiteralKind lg = literal_kind(g), lp = literal_kind(p);
   if (lg == LiteralKind::kFloat || lp == LiteralKind::kFloat) {
-    if (rounded_equal(a->d, b->d, o.float_rounding))
+    // sympy rounds a Float (and any non-integer value) to `float_rounding` decimals, but an
+    // integer value stays an Integer, which never equals a Float: 5 vs 5.0000001 is wrong while
+    // 1/3 vs 0.333333 is right. Failing that, only an exactly equal value (5 vs 5.0) passes.
+    const bool g_int = lg != LiteralKind::kFloat && a->exact && a->q.is_integer();
+    const bool p_int = lp != LiteralKind::kFloat && b->exact && b->q.is_integer();
+    if (!g_int && !p_int && rounded_equal(a->d, b->d, o.float_rounding))
       return yes("equal rounded to " + std::to_string(o.float_rounding) + " decimals");
-    return values_equal(*a, *b, o.rel_tol) ? yes("equal value") : no("differ rounded to " + std::to_string(o.float_rounding) + " decimals");
+    if (a->exact && b->exact && a->q == b->q) return yes("equal value");
+    return no("differ rounded to " + std::to_string(o.float_rounding) + " decimals");
   }
   if (lg == LiteralKind::kInteger && lp == LiteralKind::kInteger && (is_percent(g) || is_percent(p))) {
     // math-verify: "If it's 9% == 9, we can use integer comparison".

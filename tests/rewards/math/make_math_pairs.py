@@ -450,8 +450,8 @@ EXTRACTION = [
     ("1,2", "The roots are \\boxed{1} and \\boxed{2}."),
     ("1,2", "The roots are \\boxed{1}, \\boxed{2}"),
     ("2", "The roots are \\boxed{1} and \\boxed{2}."),
-    ("12", "Area: \\fbox{12}"),
-    ("12", "Area is \\boxed {12}."),
+    ("12", "Area: \\fbox{12}", "math-verify's extraction regex looks for '\\boxed{' only; \\fbox is in the issue"),
+    ("12", "Area is \\boxed {12}.", "math-verify's extraction regex needs '{' right after \\boxed; LaTeX allows a space"),
     ("{12}", "Answer: \\boxed{{12}}"),
     ("4", "I am not sure how to solve this problem."),
     ("4", "<think>I cannot finish this.</think>"),
@@ -501,8 +501,10 @@ def main():
             rows.append({"category": category, "gold": gold, "prediction": template % pred})
             if (gold, pred) in MV_FALSE_NEGATIVE:
                 rows[-1]["mv_false_negative"] = MV_FALSE_NEGATIVE[(gold, pred)]
-    for gold, prediction in EXTRACTION:
+    for gold, prediction, *reason in EXTRACTION:
         rows.append({"category": "extraction", "gold": gold, "prediction": prediction})
+        if reason:
+            rows[-1]["mv_false_negative"] = reason[0]
     for n, row in enumerate(rows):
         print(json.dumps({"id": n, **row}, ensure_ascii=False))
 

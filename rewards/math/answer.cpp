@@ -1,7 +1,8 @@
-// Structure parsing of a normalised answer (see answer.h). Splits at top-level '=', '\in', '\cup'
-// and commas, then reads brackets: (a, b) is an open interval when a <= b and a tuple otherwise (as
-// in math-verify), [a, b] and half-open forms are intervals, \{...\} is a set, a bare "a, b" list is
-// a set that remembers its order, three or more items in brackets make a tuple.
+// Structure parsing of a normalised answer (see answer.h). Splits at top-level commas first (so
+// "x=1, y=2" is a list of two relations), then '=' and '\in', then '\cup', then reads brackets:
+// (a, b) is an open interval when a <= b and a tuple otherwise (as in math-verify), [a, b] and the
+// half-open forms are intervals, \{...\} is a set, a bare "a, b" list is a set that remembers its
+// written order, and three or more items in brackets make a tuple.
 #include "rewards/math/answer.h"
 
 #include <fmt/format.h>
@@ -153,8 +154,6 @@ MathAnswer bracketed(std::string_view s, size_t close) {
 MathAnswer parse_any(std::string_view raw) {
   const std::string s = trim(raw);
   if (s.empty()) throw Fail{"empty answer"};
-  if (auto eq = top_level(s, "="); !eq.empty()) return relation(split(s, eq, 1));
-  if (auto in = top_level(s, "\\in"); in.size() == 1) return relation(split(s, in, 3));
   if (auto commas = top_level(s, ","); !commas.empty()) {
     MathAnswer a;
     a.kind = AnswerKind::kSet;
@@ -164,6 +163,8 @@ MathAnswer parse_any(std::string_view raw) {
     if (a.items.empty()) throw Fail{"empty list"};
     return a;
   }
+  if (auto eq = top_level(s, "="); !eq.empty()) return relation(split(s, eq, 1));
+  if (auto in = top_level(s, "\\in"); in.size() == 1) return relation(split(s, in, 3));
   if (auto cups = top_level(s, "\\cup"); !cups.empty()) {
     MathAnswer a;
     a.kind = AnswerKind::kUnion;

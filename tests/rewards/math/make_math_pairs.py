@@ -437,6 +437,77 @@ yes ||| no
 \text{even} ||| \text{even}
 \text{even} ||| \text{odd}
 """,
+"adversarial": r"""
+\frac{1}{3} ||| 0.3333
+2 ||| 2.0000001
+2 ||| 2.0
+\frac{1}{2} ||| 0.5000001
+\sqrt{3} ||| 1.732
+\sqrt{3} ||| 1.732051
+-0.0 ||| 0
++5 ||| 5
+5 ||| 05
+\frac{6}{4} ||| \frac{3}{2}
+1.5 ||| \frac{3}{2}
+3.0 ||| 3
+-\sqrt{2} ||| \sqrt{2}
+\frac{-\sqrt{2}}{2} ||| -\frac{\sqrt{2}}{2}
+2^{1/2} ||| \sqrt{2}
+(x+2)(x-3) ||| x^2-x-6
+(x+2)(x-3) ||| x^2+x-6
+\frac{1}{x+1} ||| (x+1)^{-1}
+y=x^2 ||| y = x \cdot x
+x=-2 ||| -2
+x = -2 ||| 2
+x=1, y=2 ||| (1,2)
+5\% ||| 0.05
+5\% ||| 5
+5\% ||| 0.5
+0.5\% ||| 0.005
+200\% ||| 2
+\text{no solution} ||| \text{No Solution}
+\text{undefined} ||| \text{defined}
+\textbf{(B)} ||| B
+(b) ||| B
+B ||| \text{Option B}
+[1, \infty) ||| [1,\infty)
+(-3, 3) ||| (-3,3]
+(\frac{1}{2}, \frac{\sqrt{3}}{2}) ||| (0.5, 0.866025)
+(\frac{1}{2}, \frac{\sqrt{3}}{2}) ||| (0.5, 0.866)
+\{-1, 0, 1\} ||| \{0, -1, 1\}
+\{1, 2\} ||| \{1, 2, 2\}
+x \in \{1,2\} ||| \{1,2\}
+2, -2 ||| \pm 2
+\pm 2 ||| 2, -2
+2^{100} ||| 1267650600228229401496703205376
+2^{100} ||| 1267650600228229401496703205377
+2^{200} ||| 1606938044258990275541962092341162602522202993782792835301376
+\frac{1}{2}x ||| \frac{x}{2}
+2\cdot 3^{2} ||| 18
+-(-3) ||| 3
+3! ||| 6
+0.1+0.2 ||| 0.3
+2\frac{3}{4} ||| 2.75
+\frac{3}{2} ||| 1\frac{1}{2}
+60^{\circ} ||| \frac{\pi}{3}
+5\text{ m}^2 ||| 5
+\$1,000 ||| 1000
+1{,}000 \text{ dollars} ||| 1000
+3 \text{ ft} ||| 3
+12,345 ||| 12345
+1,23 ||| 123
+1,000.5 ||| 1000.5
+\frac{\sqrt{6}}{3} ||| \sqrt{\frac{2}{3}}
+\frac{\sqrt{6}}{3} ||| \sqrt{\frac{3}{2}}
+4\sqrt{2} ||| 5.656854
+4\sqrt{2} ||| 5.66
+\frac{5}{12} ||| 0.416667
+\frac{5}{12} ||| 0.41666
+-\frac{3}{5} ||| -0.6
+-\frac{3}{5} ||| 0.6
+\frac{a}{b} ||| \frac{b}{a}
+2x ||| x2
+""",
 }
 
 # Predictions with an answer the extractor must find among distractors, or none at all.
@@ -467,6 +538,17 @@ EXTRACTION = [
     ("7", "We compute \\(3+4\\). \\[ \\boxed{7} \\]"),
     ("7", "$$\\boxed{7}$$"),
     ("\\sqrt{2}", "Therefore $\\boxed{\\sqrt{2}}$."),
+    ("10000", "The total is \\boxed{10\\,000}.", "math-verify reads the thin space of 10\\,000 as a product (10*0); it is a thousands separator"),
+    ("\\emptyset", "No value works, so the solution set is \\boxed{\\varnothing}.", "math-verify parses \\varnothing as a symbol, not the empty set"),
+    ("2,-2", "So $x = \\boxed{2}$ or $x = \\boxed{-2}$."),
+    ("-2", "So $x = \\boxed{2}$ or $x = \\boxed{-2}$."),
+    ("42", "The answer is 42."),
+    ("42", "After all that work we find that it equals 42"),
+    ("6", "<answer>6</answer> <answer>7</answer>"),
+    ("7", "<answer>6</answer> <answer>7</answer>"),
+    ("\\frac{1}{2}", "<answer>\\boxed{\\frac{1}{2}}</answer>"),
+    ("9", "\\boxed{9"),
+    ("(1,2)", "Both coordinates: \\boxed{(1, 2)}"),
 ]
 
 TEMPLATES = [

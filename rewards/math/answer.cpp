@@ -154,6 +154,11 @@ MathAnswer bracketed(std::string_view s, size_t close) {
 MathAnswer parse_any(std::string_view raw) {
   const std::string s = trim(raw);
   if (s.empty()) throw Fail{"empty answer"};
+  if (s == "\\varnothing" || s == "\\{\\}") {
+    MathAnswer empty;
+    empty.kind = AnswerKind::kSet;
+    return empty;
+  }
   if (auto commas = top_level(s, ","); !commas.empty()) {
     MathAnswer a;
     a.kind = AnswerKind::kSet;

@@ -508,6 +508,57 @@ x \in \{1,2\} ||| \{1,2\}
 \frac{a}{b} ||| \frac{b}{a}
 2x ||| x2
 """,
+"model_style": r"""
+\frac{\sqrt{3}}{2} ||| \frac{1}{2}\sqrt{3}
+3\sqrt{2} ||| 3 \sqrt 2
+\frac{\sqrt{2}}{2} ||| \sqrt{2}/2
+\frac{2}{3} ||| 2/3
+\frac{2}{3} ||| \frac{4}{6}
+-\frac{1}{3} ||| -1/3
+-5 ||| - 5
+5 ||| 5 \text{ apples}.
+20 ||| \$20.00
+20 ||| 20\%
+C ||| (C) 12
+\{1,2\} ||| \left\{1,2\right\}
+\{1,2\} ||| [1,2]
+1,2 ||| x=1 \text{ or } x=2
+x=1 \text{ or } x=2 ||| 1,2
+\frac{\pi}{6} ||| 30^\circ
+3.14159 ||| \pi
+2.50 ||| \frac{5}{2}
+-\infty ||| -\infty
+\frac{1}{2} ||| \frac{2}{4}
+\frac{9}{4} ||| 2.25
+\frac{9}{4} ||| 2\frac{1}{4}
+\frac{9}{4} ||| 2.2
+1.25 ||| \frac{5}{4}
+1.25 ||| 1\frac{1}{4}
+0.125 ||| \frac{1}{8}
+\frac{1}{8} ||| 12.5\%
+\frac{1}{8} ||| 0.13
+1000 ||| 10^3
+1000 ||| 1e3
+6 ||| 3!
+24 ||| 4 \cdot 3 \cdot 2
+24 ||| 4 \times 3 \times 2 \times 1
+-12 ||| -(12)
+11 ||| 11.0
+\sqrt{5} ||| 5^{1/2}
+\sqrt{5} ||| 5^{0.5}
+5^{\frac{1}{3}} ||| \sqrt[3]{5}
+\frac{3\sqrt{3}}{4} ||| \frac{3}{4}\sqrt{3}
+\frac{3\sqrt{3}}{4} ||| 1.299038
+\frac{3\sqrt{3}}{4} ||| 1.3
+4 - 2\sqrt{3} ||| (\sqrt{3}-1)^2
+\frac{1}{2 + \sqrt{3}} ||| 2 - \sqrt{3}
+36\pi ||| 36 \pi \text{ cm}^3
+\frac{4}{3}\pi ||| \frac{4\pi}{3}
+2\pi ||| 6.28
+\text{A} ||| A
+\text{(E)} ||| E
+\textbf{(D)}\ 17 ||| D
+""",
 }
 
 # Predictions with an answer the extractor must find among distractors, or none at all.
@@ -563,6 +614,8 @@ MV_FALSE_NEGATIVE = {
     ("5", "5."): "trailing period: math-verify keeps '5.' and fails to parse it; a sentence-final period is not part of the answer",
     ("1.2e3", "1200"): "math-verify reads the 'e' of 1.2e3 as Euler's number (1.2*e*3); the issue asks for scientific notation",
     ("1200", "1.2e3"): "math-verify reads the 'e' of 1.2e3 as Euler's number (1.2*e*3); the issue asks for scientific notation",
+    ("1000", "1e3"): "math-verify reads the 'e' of 1e3 as Euler's number (1*e*3); the issue asks for scientific notation",
+    ("\\sqrt{5}", "5^{0.5}"): "math-verify keeps 5^{0.5} with a 53-bit float exponent; its 1e-16 difference from sqrt(5) is not chopped at 15 digits",
     ("2.5e-3", "0.0025"): "math-verify reads 2.5e-3 as 2.5*e - 3 (Euler's number); the issue asks for scientific notation",
 }
 

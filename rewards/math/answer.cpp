@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace grpo::math {
@@ -254,6 +255,16 @@ void describe_into(const MathAnswer& a, std::string& out) {
 
 ParsedAnswer parse_answer(std::string_view normalized) {
   ParsedAnswer out;
+  // Bounded nesting keeps the recursion shallow for any input (a gold answer has no length cap).
+  int depth = 0, max_depth = 0;
+  for (char c : normalized) {
+    if (c == '(' || c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
+    if (c == ')' || c == ']' || c == '}') --depth;
+  }
+  if (max_depth > 100) {
+    out.error = "brackets nested more than 100 deep";
+    return out;
+  }
   try {
     out.value = parse_any(normalized);
   } catch (const Fail& f) {

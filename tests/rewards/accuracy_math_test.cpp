@@ -155,6 +155,34 @@ TEST(AccuracyMath, BadConfigNamesFieldAndHint) {
   }
 }
 
+// Hostile or random completions never throw, hang or crash; each gets a verdict.
+TEST(AccuracyMath, NeverThrowsOnGarbage) {
+  const char* tokens[] = {"\\boxed{", "}", "{", "\\frac", "\\sqrt[", "]", "(", ")", "[", ",", "=", "^", "-",
+                          "1", "0", ".", "e", "x", "\\pi", "%", "\\{", "\\}", "\\text{", "<answer>",
+                          "</answer>", "\\cup", "\\in", "!", "/", "\\pm", " ", "99999999999999999999999"};
+  const auto reward = default_reward();
+  const Json row = {{"answer", "(1, 2]"}};
+  uint64_t state = 12345;  // fixed LCG: the same inputs every run
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = "\\boxed{";
+    const int n = 1 + static_cast<int>(state % 40);
+    for (int k = 0; k < n; ++k) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      text += tokens[(state >> 33) % std::size(tokens)];
+    }
+    text += "}";
+    RewardOutput out;
+    ASSERT_NO_THROW(out = score(*reward, row, text)) << text;
+    ASSERT_TRUE(out.details.contains("verdict")) << text;
+  }
+  const std::string deep = "\\boxed{" + std::string(100000, '{') + "1" + std::string(100000, '}') + "}";
+  EXPECT_EQ(score(*reward, row, deep).details.at("verdict"), "wrong");  // too long to parse
+  EXPECT_NO_THROW(score(*reward, Json{{"answer", "2^{99999999}"}}, "\\boxed{10!!!!}"));
+  EXPECT_NO_THROW(score(*reward, Json{{"answer", std::string(500, '(') + "1"}}, "\\boxed{1}"));
+  const Json deep_gold = {{"answer", std::string(200000, '(') + "1" + std::string(200000, ')')}};
+  EXPECT_EQ(score(*reward, deep_gold, "\\boxed{1}").details.at("verdict"), "gold_error");
+}
+
 // Scoring must cost microseconds: it runs on every completion of every step.
 TEST(AccuracyMath, ScoresAPairInMicroseconds) {
   const auto pairs = read_jsonl((test::source_dir() / "tests/data/math_pairs.jsonl").string());

@@ -137,7 +137,7 @@ void AccuracyMathOptions::validate(ConfigCheck& check) const {
   check.require(max_answer_chars > 0, "max_answer_chars", "must be positive. HINT: 1000");
 }
 
-std::unique_ptr<Reward> make_accuracy_math(const AccuracyMathOptions& options) {
+std::unique_ptr<Reward> make_accuracy_math_from(const AccuracyMathOptions& options) {
   return std::make_unique<AccuracyMath>(options);
 }
 
@@ -147,7 +147,7 @@ std::unique_ptr<Reward> make_accuracy_math(const ConfigNode& params) {
   read_config(options, params, errors);
   if (errors.empty()) validate_config(options, errors, params.path);
   errors.throw_if_any(params.file.empty() ? std::string("accuracy_math") : params.file);
-  return make_accuracy_math(options);
+  return make_accuracy_math_from(options);
 }
 
 }  // namespace grpo

@@ -46,6 +46,6 @@ struct AccuracyMathOptions {
 
 std::unique_ptr<Reward> make_accuracy_math(const ConfigNode& params);
 // For tests and the CLI: the same reward from already-validated options.
-std::unique_ptr<Reward> make_accuracy_math(const AccuracyMathOptions& options);
+std::unique_ptr<Reward> make_accuracy_math_from(const AccuracyMathOptions& options);
 
 }  // namespace grpo

@@ -23,7 +23,7 @@ std::filesystem::path verdicts_file() {
   return std::filesystem::exists(path) ? path : std::filesystem::path("../testdata/math_verify_verdicts.jsonl");
 }
 
-std::unique_ptr<Reward> default_reward() { return make_accuracy_math(AccuracyMathOptions{}); }
+std::unique_ptr<Reward> default_reward() { return make_accuracy_math_from(AccuracyMathOptions{}); }
 
 RewardOutput score(const Reward& r, const Json& row, std::string_view completion) {
   RewardInput in;

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "src/util/jsonl.h"
+#include "src/util/parallel.h"
 #include "test_util.h"
 
 namespace grpo {
@@ -181,6 +182,21 @@ TEST(AccuracyMath, NeverThrowsOnGarbage) {
   EXPECT_NO_THROW(score(*reward, Json{{"answer", std::string(500, '(') + "1"}}, "\\boxed{1}"));
   const Json deep_gold = {{"answer", std::string(200000, '(') + "1" + std::string(200000, ')')}};
   EXPECT_EQ(score(*reward, deep_gold, "\\boxed{1}").details.at("verdict"), "gold_error");
+}
+
+// One reward object scored from several threads gives the single-threaded verdicts.
+TEST(AccuracyMath, ThreadSafe) {
+  const auto pairs = read_jsonl((test::source_dir() / "tests/data/math_pairs.jsonl").string());
+  const auto reward = default_reward();
+  auto run = [&](size_t threads) {
+    std::vector<std::string> verdicts(pairs.size());
+    parallel_for(pairs.size(), threads, [&](size_t i) {
+      const Json row = {{"answer", pairs[i].value.at("gold")}};
+      verdicts[i] = score(*reward, row, pairs[i].value.at("prediction").get_ref<const std::string&>()).details.dump();
+    });
+    return verdicts;
+  };
+  EXPECT_EQ(run(1), run(4));
 }
 
 // Scoring must cost microseconds: it runs on every completion of every step.

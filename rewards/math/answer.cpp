@@ -121,6 +121,88 @@ MathAnswer relation(const std::vector<std::string>& parts) {
   return r;
 }
 
+// Top-level inequality operators, longest spelling first: {position, length, canonical op}.
+struct IneqOp {
+  size_t pos, len;
+  const char* op;
+};
+std::vector<IneqOp> inequality_ops(std::string_view s) {
+  static constexpr std::pair<const char*, const char*> kSpellings[] = {
+      {"\\leq", "<="}, {"\\geq", ">="}, {"\\le", "<="}, {"\\ge", ">="}, {"\\lt", "<"}, {"\\gt", ">"},
+      {"<=", "<="},    {">=", ">="},    {"<", "<"},     {">", ">"}};
+  std::vector<IneqOp> out;
+  int depth = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    if (opens(s, i, len)) {
+      ++depth;
+      i += len;
+      continue;
+    }
+    if (closes(s, i, len)) {
+      --depth;
+      i += len;
+      continue;
+    }
+    bool matched = false;
+    for (auto [spelling, op] : kSpellings) {
+      const std::string_view sp(spelling);
+      if (depth != 0 || s.compare(i, sp.size(), sp) != 0) continue;
+      const size_t end = i + sp.size();
+      if (sp[0] == '\\' && end < s.size() && std::isalpha(static_cast<unsigned char>(s[end]))) continue;
+      out.push_back({i, sp.size(), op});
+      i = end;
+      matched = true;
+      break;
+    }
+    if (!matched) ++i;
+  }
+  return out;
+}
+
+MathAnswer inequality(std::string_view s, const std::vector<IneqOp>& at) {
+  MathAnswer a;
+  a.kind = AnswerKind::kInequality;
+  size_t start = 0;
+  for (const auto& op : at) {
+    a.items.push_back(parse_any(s.substr(start, op.pos - start)));
+    a.ops.emplace_back(op.op);
+    start = op.pos + op.len;
+  }
+  a.items.push_back(parse_any(s.substr(start)));
+  return a;
+}
+
+// \begin{pmatrix} a & b \\ c & d \end{pmatrix} (also bmatrix, matrix): rows of cells.
+std::optional<MathAnswer> matrix(std::string_view s) {
+  for (std::string_view env : {"pmatrix", "bmatrix", "matrix"}) {
+    const std::string begin = "\\begin{" + std::string(env) + "}", end = "\\end{" + std::string(env) + "}";
+    if (s.substr(0, begin.size()) != begin || s.size() < begin.size() + end.size() ||
+        s.substr(s.size() - end.size()) != end)
+      continue;
+    std::string_view body = s.substr(begin.size(), s.size() - begin.size() - end.size());
+    MathAnswer m;
+    m.kind = AnswerKind::kMatrix;
+    size_t start = 0;
+    for (;;) {
+      const size_t row_end = body.find("\\\\", start);
+      std::string row = trim(body.substr(start, row_end == std::string_view::npos ? body.npos : row_end - start));
+      if (!row.empty()) {
+        MathAnswer r;
+        r.kind = AnswerKind::kTuple;
+        for (const auto& cell : split(row, top_level(row, "&"), 1)) r.items.push_back(parse_any(cell));
+        if (!m.items.empty() && m.items[0].items.size() != r.items.size()) throw Fail{"ragged matrix rows"};
+        m.items.push_back(std::move(r));
+      }
+      if (row_end == std::string_view::npos) break;
+      start = row_end + 2;
+    }
+    if (m.items.empty()) throw Fail{"empty matrix"};
+    return m;
+  }
+  return std::nullopt;
+}
+
 MathAnswer bracketed(std::string_view s, size_t close) {
   const bool brace_set = s.compare(0, 2, "\\{") == 0;
   const std::string_view inner = s.substr(brace_set ? 2 : 1, close - (brace_set ? 2 : 1));
@@ -155,6 +237,8 @@ MathAnswer bracketed(std::string_view s, size_t close) {
 MathAnswer parse_any(std::string_view raw) {
   const std::string s = trim(raw);
   if (s.empty()) throw Fail{"empty answer"};
+  if (s.compare(0, 7, "\\begin{") == 0)
+    if (auto m = matrix(s)) return *m;
   if (s == "\\varnothing" || s == "\\{\\}") {
     MathAnswer empty;
     empty.kind = AnswerKind::kSet;
@@ -171,6 +255,7 @@ MathAnswer parse_any(std::string_view raw) {
   }
   if (auto eq = top_level(s, "="); !eq.empty()) return relation(split(s, eq, 1));
   if (auto in = top_level(s, "\\in"); in.size() == 1) return relation(split(s, in, 3));
+  if (auto ops = inequality_ops(s); !ops.empty()) return inequality(s, ops);
   if (auto cups = top_level(s, "\\cup"); !cups.empty()) {
     MathAnswer a;
     a.kind = AnswerKind::kUnion;
@@ -248,6 +333,17 @@ void describe_into(const MathAnswer& a, std::string& out) {
       out += " = ";
       describe_into(a.items[1], out);
       break;
+    case AnswerKind::kInequality:
+      for (size_t i = 0; i < a.items.size(); ++i) {
+        if (i > 0) out += " " + a.ops[i - 1] + " ";
+        describe_into(a.items[i], out);
+      }
+      break;
+    case AnswerKind::kMatrix:
+      out += "matrix[";
+      describe_items(a.items, out);
+      out += "]";
+      break;
   }
 }
 
@@ -271,6 +367,51 @@ ParsedAnswer parse_answer(std::string_view normalized) {
     out.error = f.message;
   }
   return out;
+}
+
+std::optional<MathAnswer> inequality_as_interval(const MathAnswer& q) {
+  if (q.kind != AnswerKind::kInequality || q.items.size() > 3) return std::nullopt;
+  auto is_var = [](const MathAnswer& a) { return a.kind == AnswerKind::kScalar && a.expr.kind == NodeKind::kVariable; };
+  auto is_const = [](const MathAnswer& a) { return a.kind == AnswerKind::kScalar && evaluate(a.expr).has_value(); };
+  auto infinity = [](bool negative) {
+    MathAnswer e;
+    e.expr.kind = NodeKind::kConstant;
+    e.expr.name = "inf";
+    if (!negative) return e;
+    MathAnswer n;
+    n.expr.kind = NodeKind::kNeg;
+    n.expr.kids.push_back(e.expr);
+    return n;
+  };
+  // Rewrite as lo (<|<=) x (<|<=) hi, flipping '>' chains.
+  std::vector<MathAnswer> items = q.items;
+  std::vector<std::string> ops = q.ops;
+  const bool descending = ops[0][0] == '>';
+  for (const auto& op : ops)
+    if ((op[0] == '>') != descending) return std::nullopt;
+  if (descending) {
+    std::reverse(items.begin(), items.end());
+    std::reverse(ops.begin(), ops.end());
+    for (auto& op : ops) op[0] = '<';
+  }
+  MathAnswer iv;
+  iv.kind = AnswerKind::kInterval;
+  if (items.size() == 2 && is_var(items[0]) && is_const(items[1])) {  // x < c
+    iv.items = {infinity(true), items[1]};
+    iv.left_open = true;
+    iv.right_open = ops[0] == "<";
+  } else if (items.size() == 2 && is_const(items[0]) && is_var(items[1])) {  // c < x
+    iv.items = {items[0], infinity(false)};
+    iv.left_open = ops[0] == "<";
+    iv.right_open = true;
+  } else if (items.size() == 3 && is_const(items[0]) && is_var(items[1]) && is_const(items[2])) {
+    iv.items = {items[0], items[2]};
+    iv.left_open = ops[0] == "<";
+    iv.right_open = ops[1] == "<";
+  } else {
+    return std::nullopt;
+  }
+  return iv;
 }
 
 std::string describe(const MathAnswer& answer) {

@@ -1,5 +1,5 @@
 // A math answer as a structure: a scalar expression, text, an interval, a union of intervals, a
-// tuple, a set, or a relation (x = 5, x \in [1,2]). Built from a normalised answer string
+// tuple, a set, a matrix, a relation (x = 5, x \in [1,2]) or an inequality chain (1 \le x < 2). Built from a normalised answer string
 // (normalize.h) by parse_answer; compared by rewards/math/equivalence.cpp. Never throws.
 #pragma once
 #include <optional>
@@ -11,7 +11,7 @@
 
 namespace grpo::math {
 
-enum class AnswerKind { kScalar, kInterval, kUnion, kTuple, kSet, kRelation };
+enum class AnswerKind { kScalar, kInterval, kUnion, kTuple, kSet, kRelation, kInequality, kMatrix };
 
 struct MathAnswer {
   AnswerKind kind = AnswerKind::kScalar;
@@ -20,8 +20,14 @@ struct MathAnswer {
   bool right_open = false;
   bool bare_list = false;         // kSet written without braces ("1, 2"); shown as list{...}
   bool assignment = false;        // kRelation: the left side is only symbols (x = 5, y = 2x+3)
-  std::vector<MathAnswer> items;  // interval ends, union parts, tuple/set elements, relation {lhs, rhs}
+  std::vector<MathAnswer> items;  // interval ends, union parts, tuple/set elements, relation {lhs, rhs},
+                                  // inequality operands (a < b <= c), matrix rows (each a kTuple)
+  std::vector<std::string> ops;   // kInequality: "<", "<=", ">", ">=" between consecutive items
 };
+
+// The interval an inequality in one variable describes (x > 5 -> (5, inf); 1 <= x < 2 -> [1, 2)),
+// for math-verify's "relation vs set" comparison; nullopt for anything else.
+std::optional<MathAnswer> inequality_as_interval(const MathAnswer& inequality);
 
 struct ParsedAnswer {
   std::optional<MathAnswer> value;

@@ -4,6 +4,8 @@
 //   2. structures: a scalar is a one-element set; intervals compare ends and open/closed ends;
 //      sets ignore order (sorted by value), tuples keep it; an open interval (a, b) equals a
 //      two-element list in written order (it may be a point).
+//   2b. inequalities compare link by link (or as the interval a gold one describes); matrices
+//      compare entry by entry and equal nothing else.
 //   3. scalars: a decimal literal on either side -> both rounded to `float_rounding` decimals
 //      unless one side is an integer value (then only an equal value passes);
 //      two integer literals (one may be a percentage) -> compare the integers (50% == 50);
@@ -173,6 +175,52 @@ Verdict relations(const MathAnswer& g, const MathAnswer& p, const EquivalenceOpt
   return no("relation: lhs - rhs differ");
 }
 
+// Two matrices of the same shape, element by element (math-verify compares Matrix entries with
+// its numeric rules); a matrix equals nothing else.
+Verdict matrices(const MathAnswer& g, const MathAnswer& p, const EquivalenceOptions& o) {
+  if (g.kind != AnswerKind::kMatrix || p.kind != AnswerKind::kMatrix) return no("matrix vs something else");
+  if (g.items.size() != p.items.size() || g.items[0].items.size() != p.items[0].items.size())
+    return no("matrix: shapes differ");
+  for (size_t r = 0; r < g.items.size(); ++r)
+    if (!pairwise(g.items[r].items, p.items[r].items, o, "row").equal) return no("matrix: entries differ");
+  return yes("matrix");
+}
+
+// a < b (chains: a < b <= c, compared link by link) equals a' < b' when a - b = a' - b', or the
+// flipped b' > a'. A gold inequality against a predicted interval compares the interval it
+// describes; the reverse is not compared (math-verify's allow_set_relation_comp = False).
+Verdict inequalities(const MathAnswer& g, const MathAnswer& p, const EquivalenceOptions& o) {
+  if (g.kind == AnswerKind::kInequality && p.kind != AnswerKind::kInequality) {
+    const auto interval = inequality_as_interval(g);
+    if (!interval || (p.kind != AnswerKind::kInterval && p.kind != AnswerKind::kSet && p.kind != AnswerKind::kUnion))
+      return no("inequality vs value");
+    return structures(*interval, p, o);
+  }
+  if (g.kind != AnswerKind::kInequality || p.kind != AnswerKind::kInequality) return no("value vs inequality");
+  if (g.ops.size() != p.ops.size()) return no("inequality: different chain lengths");
+  auto flip = [](const std::string& op) { return op[0] == '<' ? ">" + op.substr(1) : "<" + op.substr(1); };
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    const MathAnswer &gl = g.items[i], &gr = g.items[i + 1], &pl = p.items[i], &pr = p.items[i + 1];
+    if (gl.kind != AnswerKind::kScalar || gr.kind != AnswerKind::kScalar || pl.kind != AnswerKind::kScalar ||
+        pr.kind != AnswerKind::kScalar)
+      return no("inequality: operand is not a value");
+    auto diff = [](const Node& l, const Node& r) {
+      Node neg;
+      neg.kind = NodeKind::kNeg;
+      neg.kids.push_back(r);
+      Node sum;
+      sum.kind = NodeKind::kAdd;
+      sum.kids = {l, std::move(neg)};
+      return sum;
+    };
+    const Node gd = diff(gl.expr, gr.expr);
+    const bool same = g.ops[i] == p.ops[i] && equivalent_scalars(gd, diff(pl.expr, pr.expr), o).equal;
+    const bool flipped = flip(g.ops[i]) == p.ops[i] && equivalent_scalars(gd, diff(pr.expr, pl.expr), o).equal;
+    if (!same && !flipped) return no("inequality: link " + std::to_string(i) + " differs");
+  }
+  return yes("inequality");
+}
+
 }  // namespace
 
 Verdict equivalent_scalars(const Node& g, const Node& p, const EquivalenceOptions& o) {
@@ -220,6 +268,8 @@ Verdict equivalent(const MathAnswer& gold_in, const MathAnswer& pred_in, const E
   else if (g_rel && gold->assignment && !p_rel) gold = &gold->items[1];
   if (gold->kind == AnswerKind::kRelation && pred->kind == AnswerKind::kRelation) return relations(*gold, *pred, o);
   if (gold->kind == AnswerKind::kRelation || pred->kind == AnswerKind::kRelation) return no("equation vs value");
+  if (gold->kind == AnswerKind::kInequality || pred->kind == AnswerKind::kInequality) return inequalities(*gold, *pred, o);
+  if (gold->kind == AnswerKind::kMatrix || pred->kind == AnswerKind::kMatrix) return matrices(*gold, *pred, o);
   if (gold->kind != AnswerKind::kScalar || pred->kind != AnswerKind::kScalar) return structures(*gold, *pred, o);
   return equivalent_scalars(gold->expr, pred->expr, o);
 }

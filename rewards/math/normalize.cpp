@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace grpo::math {
 namespace {
@@ -191,7 +192,13 @@ std::string normalize_answer(std::string_view raw) {
   for (auto w : {"\\text{percent}", "\\text{ percent}", "\\text{percentage}", "\\text{pct}"}) replace_all(s, w, "%");
   for (auto w : {"percentage", "percent", "pct"}) replace_word(s, w, "%", true);
   s = strip_thousands_separators(s);
+  // Matrix rows end in a double backslash: keep them out of the control-space rule below.
+  replace_all(s, "\\\\", "\x01");
   for (auto sp : {"\\,", "\\;", "\\:", "\\quad", "\\qquad", "\\ ", "~"}) replace_all(s, sp, " ");
+  replace_all(s, "\x01", "\\\\");
+  constexpr std::pair<const char*, const char*> kInequalities[] = {
+      {"\\leqslant", "\\le"}, {"\\geqslant", "\\ge"}, {"≤", "\\le"}, {"≥", "\\ge"}};
+  for (auto [from, to] : kInequalities) replace_all(s, from, to);
   s = strip_units(trim(s));
   // A sentence-final period is not part of the answer ("5." -> "5").
   while (!s.empty() && (s.back() == '.' || std::isspace(static_cast<unsigned char>(s.back())))) s.pop_back();

@@ -109,8 +109,8 @@ TEST(AccuracyMath, UnparseableGoldIsReportedNotSilentlyWrong) {
   EXPECT_EQ(out.details.at("verdict"), "gold_error");
   EXPECT_NE(out.details.at("gold_error").get<std::string>().find("'answer'"), std::string::npos);
   // Both sides unparseable but textually identical: math-verify's string fallback accepts.
-  const Json weird = {{"answer", "\\begin{pmatrix}1\\end{pmatrix}"}};
-  out = score(*reward, weird, "\\boxed{\\begin{pmatrix}1\\end{pmatrix}}");
+  const Json weird = {{"answer", "0.\\overline{3}"}};
+  out = score(*reward, weird, "\\boxed{0.\\overline{3}}");
   EXPECT_EQ(out.score, 1.0);
   EXPECT_TRUE(out.details.contains("gold_error"));
 }

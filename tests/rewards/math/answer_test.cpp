@@ -43,7 +43,26 @@ TEST(Answer, Relations) {
 
 TEST(Answer, Errors) {
   EXPECT_EQ(shape(""), "error: empty answer");
-  EXPECT_NE(shape("\\begin{pmatrix}1\\end{pmatrix}").find("error"), std::string::npos);
+  EXPECT_NE(shape("0.\\overline{3}").find("error"), std::string::npos);
+  EXPECT_NE(shape("\\begin{pmatrix}1 & 2 \\\\ 3\\end{pmatrix}").find("ragged"), std::string::npos);
+}
+
+TEST(Answer, MatricesAndInequalities) {
+  EXPECT_EQ(shape("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"), "matrix[tuple(1, 2), tuple(3, 4)]");
+  EXPECT_EQ(shape("\\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}"), "matrix[tuple(1), tuple(2)]");
+  EXPECT_EQ(shape("1 \\le x < 2"), "1 <= x < 2");
+  auto interval = [](std::string_view text) {
+    auto a = parse_answer(text);
+    auto iv = inequality_as_interval(*a.value);
+    return iv ? describe(*iv) : std::string("none");
+  };
+  EXPECT_EQ(interval("x > 5"), "interval(5, inf)");
+  EXPECT_EQ(interval("x \\ge 5"), "interval[5, inf)");
+  EXPECT_EQ(interval("5 \\ge x"), "interval(-inf, 5]");
+  EXPECT_EQ(interval("1 \\le x < 2"), "interval[1, 2)");
+  EXPECT_EQ(interval("3 > x > 1"), "interval(1, 3)");
+  EXPECT_EQ(interval("x < 1 < y"), "none");   // two variables
+  EXPECT_EQ(interval("1 < x > 0"), "none");   // mixed directions
 }
 
 }  // namespace

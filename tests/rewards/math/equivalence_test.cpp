@@ -62,6 +62,18 @@ TEST(Equivalence, RelationsFollowTheGoldForm) {
   EXPECT_TRUE(eq("x \\in [1,2]", "[1,2]"));
 }
 
+TEST(Equivalence, MatricesAndInequalities) {
+  EXPECT_TRUE(eq("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}"));
+  EXPECT_FALSE(eq("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}"));
+  EXPECT_FALSE(eq("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix} 1 & 2 \\end{pmatrix}"));  // 2x1 vs 1x2
+  EXPECT_FALSE(eq("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "(1, 2)"));
+  EXPECT_TRUE(eq("x > 5", "5 < x"));            // flipped: x - 5 = -(5 - x)
+  EXPECT_FALSE(eq("x < 3", "x \\le 3"));
+  EXPECT_TRUE(eq("x > 5", "(5, \\infty)"));   // gold inequality as an interval
+  EXPECT_FALSE(eq("x > 5", "[5, \\infty)"));
+  EXPECT_FALSE(eq("(5, \\infty)", "x > 5"));  // not the other way (allow_set_relation_comp = False)
+}
+
 TEST(Equivalence, VariablesTextAndChoices) {
   EXPECT_TRUE(eq("x^2-1", "(x-1)(x+1)"));
   EXPECT_FALSE(eq("(x+1)^2", "x^2+1"));

@@ -559,6 +559,36 @@ x=1 \text{ or } x=2 ||| 1,2
 \text{(E)} ||| E
 \textbf{(D)}\ 17 ||| D
 """,
+"matrix": r"""
+\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} ||| \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}
+\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} ||| \begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}
+\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} ||| \begin{pmatrix} 1 & 3 \\ 2 & 4 \end{pmatrix}
+\begin{pmatrix} 1 \\ 2 \end{pmatrix} ||| (1,2)
+\begin{pmatrix} 1 \\ 2 \end{pmatrix} ||| \begin{pmatrix} 1 \\ 2 \end{pmatrix}
+\begin{pmatrix} 1/2 \\ -3 \end{pmatrix} ||| \begin{pmatrix} 0.5 \\ -3 \end{pmatrix}
+\begin{pmatrix} \frac{1}{3} & 0 \\ 0 & 1 \end{pmatrix} ||| \begin{pmatrix} 0.333333 & 0 \\ 0 & 1 \end{pmatrix}
+\begin{pmatrix} \frac{1}{3} & 0 \\ 0 & 1 \end{pmatrix} ||| \begin{pmatrix} 0.33 & 0 \\ 0 & 1 \end{pmatrix}
+\begin{pmatrix} 1 \\ 2 \end{pmatrix} ||| \begin{pmatrix} 1 & 2 \end{pmatrix}
+\begin{pmatrix} -1 \\ \sqrt{2} \\ 0 \end{pmatrix} ||| \begin{pmatrix} -1 \\ \sqrt{2} \\ 0 \end{pmatrix}
+\begin{pmatrix} -1 \\ \sqrt{2} \\ 0 \end{pmatrix} ||| \begin{pmatrix} 1 \\ \sqrt{2} \\ 0 \end{pmatrix}
+""",
+"inequality": r"""
+x > 5 ||| x>5
+x > 5 ||| (5, \infty)
+x > 5 ||| [5, \infty)
+x > 5 ||| 5 < x
+x > 5 ||| x < 5
+x \ge 5 ||| [5, \infty)
+x \ge 5 ||| x \geq 5
+1 \le x \le 2 ||| [1,2]
+1 \le x \le 2 ||| [1,2)
+1 < x \le 2 ||| (1,2]
+x < 3 ||| x \le 3
+x < 3 ||| (-\infty, 3)
+(5,\infty) ||| x > 5
+x \le -2 ||| x \le -2
+x \le -2 ||| x \leq -2.0
+""",
 }
 
 # Predictions with an answer the extractor must find among distractors, or none at all.

@@ -132,8 +132,7 @@ Verdict structures(const MathAnswer& gold, const MathAnswer& pred, const Equival
   if (g.kind == AnswerKind::kInterval && p.kind == AnswerKind::kInterval) return intervals(g, p, o);
   if (g.kind == AnswerKind::kUnion && p.kind == AnswerKind::kUnion) {
     if (g.items.size() != p.items.size()) return no("union: different number of intervals");
-    auto gs = sorted_items(g.items), ps = g.items;
-    ps = p.items;
+    auto gs = g.items, ps = p.items;
     auto by_start = [](const MathAnswer& x, const MathAnswer& y) { return sort_value(x.items[0]) < sort_value(y.items[0]); };
     std::sort(gs.begin(), gs.end(), by_start);
     std::sort(ps.begin(), ps.end(), by_start);

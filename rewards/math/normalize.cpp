@@ -169,7 +169,12 @@ std::string normalize_answer(std::string_view raw) {
   std::string s(raw);
   replace_all(s, "\\$", "");
   replace_all(s, "$", "");
-  replace_all(s, "\\!", "");
+  // A negative thin space, and the spaces after it, go: MATH writes 11,\! 111 for 11111.
+  for (size_t p = s.find("\\!"); p != std::string::npos; p = s.find("\\!", p)) {
+    size_t e = p + 2;
+    while (e < s.size() && s[e] == ' ') ++e;
+    s.erase(p, e - p);
+  }
   replace_command(s, "\\displaystyle", "");
   replace_command(s, "\\left.", "");
   replace_command(s, "\\right.", "");

@@ -589,6 +589,71 @@ x < 3 ||| (-\infty, 3)
 x \le -2 ||| x \le -2
 x \le -2 ||| x \leq -2.0
 """,
+# Written after the code, without running either side first, as a check of generalisation
+# (agreement before any fix: 60 / 61; the miss, 11,\! 111, is fixed since).
+"holdout": r"""
+\frac{7}{25} ||| 0.28
+\frac{7}{25} ||| \frac{14}{50}
+\frac{7}{25} ||| 28\%
+3\sqrt{3} ||| \sqrt{27}
+3\sqrt{3} ||| 5.196152
+3\sqrt{3} ||| 5.2
+\frac{\sqrt{5}}{5} ||| \frac{1}{\sqrt{5}}
+\frac{\sqrt{5}}{5} ||| \frac{\sqrt{5}}{4}
+-\frac{7}{2} ||| -3.5
+-\frac{7}{2} ||| 3.5
+(3,-1) ||| (3, -1)
+(3,-1) ||| (-1,3)
+\left( 3, \frac{\pi}{2} \right) ||| (3, \frac{\pi}{2})
+\left( 3, \frac{\pi}{2} \right) ||| (3, 1.570796)
+[-2,7] ||| [-2, 7]
+[-2,7] ||| (-2,7)
+x^2+7x+10 ||| (x+2)(x+5)
+x^2+7x+10 ||| (x+2)(x+4)
+\text{Devon} ||| Devon
+\text{Devon} ||| \text{Evan}
+2\sqrt{2} ||| \sqrt{8}
+\$18.90 ||| 18.9
+\$18.90 ||| 18.09
+10\% ||| 10
+10\% ||| 0.1
+11,\! 111 ||| 11111
+\frac{1}{4} ||| 0.25
+\frac{1}{4} ||| 25\%
+\frac{1}{4} ||| 0.2
+\pi ||| \pi
+4\pi ||| 12.566371
+4\pi ||| 12.57
+\frac{9\pi}{2} ||| 4.5\pi
+\frac{9\pi}{2} ||| 14.137167
+1.5 ||| \frac{3}{2}
+1.5 ||| 3/2
+-1 ||| -1.0
+-1 ||| 1
+2, 3 ||| 3, 2
+2, 3 ||| 2
+\{-3, 3\} ||| -3, 3
+\{-3, 3\} ||| \pm 3
+\frac{5}{3} ||| 1\frac{2}{3}
+\frac{5}{3} ||| 1.666667
+\frac{5}{3} ||| 1.67
+0 ||| 0.0
+0 ||| \text{zero}
+\infty ||| \infty
+(-\infty, 0) ||| (-\infty,0)
+(-\infty, 0) ||| (-\infty,0]
+(0,1] ||| (0, 1]
+y=-2x+4 ||| y = 4 - 2x
+y=-2x+4 ||| -2x+4
+y=-2x+4 ||| y=2x+4
+C ||| \text{(C)}
+C ||| (D)
+6\sqrt{3} ||| \sqrt{108}
+2^{12} ||| 4096
+2^{12} ||| 4095
+\sqrt[3]{4} ||| 4^{1/3}
+\binom{10}{3} ||| 120
+""",
 }
 
 # Predictions with an answer the extractor must find among distractors, or none at all.

@@ -44,6 +44,7 @@ TEST(Normalize, ThousandsSeparators) {
   EXPECT_EQ(strip_thousands_separators("1, 000"), "1, 000");    // a list
   EXPECT_EQ(strip_thousands_separators("1234,567"), "1234,567");  // first group > 3 digits
   EXPECT_EQ(strip_thousands_separators("1,2345"), "1,2345");
+  EXPECT_EQ(normalize_answer("11,\\! 111"), "11111");  // MATH's spelling of 11111
 }
 
 TEST(Normalize, ListWords) {

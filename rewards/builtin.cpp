@@ -1,10 +1,13 @@
 // The one list of built-in rewards. Help texts here feed `grpo reward --list` and docs/rewards.md.
 #include "rewards/builtin.h"
 
+#include "rewards/accuracy_math.h"
+
 namespace grpo {
 
 void add_builtin_rewards(RewardRegistry& r) {
-  // accuracy_math: registered here by the lead at merge (rewards/accuracy_math.h, make_accuracy_math).
+  r.add("accuracy_math", make_accuracy_math,
+        "math answer equivalence: <answer> / last \\boxed{} vs the row's gold (math-verify semantics)");
   r.add("format", make_format_think_answer, "R1 template <think>...</think><answer>...</answer>; strict or lenient");
   r.add("countdown", make_countdown, "TinyZero countdown: equation uses each number once and equals the target");
   r.add("exact_match", make_exact_match, "answer part equals a row field (after trimming / case folding)");

@@ -41,7 +41,7 @@ TEST(Registry, UnknownNameListsKnownOnesAndTheClosest) {
   const ConfigNode params = parse_yaml_string("mode: strict", "rewards.yaml");
   const std::string e = error_of([&] { builtin_registry().make("formt", params); });
   EXPECT_NE(e.find("unknown reward 'formt'"), std::string::npos) << e;
-  EXPECT_NE(e.find("Known rewards: choice, cosine, countdown"), std::string::npos) << e;
+  EXPECT_NE(e.find("Known rewards: accuracy_math, choice, cosine, countdown"), std::string::npos) << e;
   EXPECT_NE(e.find("did you mean 'format'?"), std::string::npos) << e;
   const std::string far = error_of([&] { builtin_registry().make("zzzzzzzz", params); });
   EXPECT_NE(far.find("load the plug-in that defines it"), std::string::npos) << far;

@@ -18,7 +18,9 @@ namespace grpo::test {
 
 class FakeDecoder : public Decoder {
  public:
-  explicit FakeDecoder(int64_t vocab, double scale = 2.0, uint64_t seed = 7) : vocab_(vocab) {
+  // Logits are computed on the host and handed back on `device` (CUDA tests check device placement).
+  explicit FakeDecoder(int64_t vocab, c10::Device device = c10::Device(c10::kCPU), double scale = 2.0, uint64_t seed = 7)
+      : vocab_(vocab), device_(device) {
     // xorshift64* -> Box-Muller normals: the tables depend on nothing but (vocab, scale, seed).
     uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
     auto uniform = [&x] {
@@ -43,7 +45,7 @@ class FakeDecoder : public Decoder {
   }
 
   int64_t vocab_size() const override { return vocab_; }
-  c10::Device device() const override { return c10::Device(c10::kCPU); }
+  c10::Device device() const override { return device_; }
   void reserve_cache(int64_t slots, int64_t capacity) override {
     cache_ = std::vector<std::vector<int64_t>>(slots, std::vector<int64_t>(capacity, -1));
     ++reserves_;
@@ -55,6 +57,7 @@ class FakeDecoder : public Decoder {
 
   at::Tensor forward_cached(const at::Tensor& input_ids, const std::vector<int64_t>& slots,
                             const std::vector<int64_t>& starts, const std::vector<int64_t>& counts) override {
+    if (input_ids.device() != device_) throw std::runtime_error("fake: input ids on the wrong device");
     const auto ids = input_ids.to(torch::kCPU).contiguous();
     const int64_t* id = ids.data_ptr<int64_t>();
     auto out = torch::empty({static_cast<int64_t>(slots.size()), vocab_}, torch::kFloat);
@@ -73,7 +76,7 @@ class FakeDecoder : public Decoder {
     if (offset != ids.numel()) throw std::runtime_error("fake: counts do not sum to the number of ids");
     ++forward_calls_;
     max_batch_ = std::max<int64_t>(max_batch_, static_cast<int64_t>(slots.size()));
-    return out;
+    return out.to(device_);
   }
 
   void copy_slot_prefix(int64_t src, const std::vector<int64_t>& dst, int64_t length) override {
@@ -86,6 +89,7 @@ class FakeDecoder : public Decoder {
  private:
   static constexpr int64_t kPositions = 16, kHashes = 8;
   int64_t vocab_;
+  c10::Device device_;
   std::vector<float> table_;
   std::vector<std::vector<int64_t>> cache_;
 };

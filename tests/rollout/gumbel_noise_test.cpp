@@ -7,6 +7,8 @@
 
 #include <set>
 
+#include "test_util.h"
+
 namespace grpo {
 namespace {
 
@@ -46,6 +48,25 @@ TEST(GumbelNoise, ExponentialMoments) {
   EXPECT_NEAR(e.mean().item<double>(), 1.0, 0.01);
   EXPECT_NEAR(e.var().item<double>(), 1.0, 0.03);
   EXPECT_GT(e.min().item<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace grpo
+
+namespace grpo {
+namespace {
+
+TEST(GumbelNoiseCuda, BitsMatchCpu) {
+  GRPO_REQUIRE_CUDA();
+  auto keys = torch::empty({8, 2}, torch::kLong);
+  for (int i = 0; i < 8; ++i) {
+    const auto k = sequence_noise_key(77, i, i);
+    keys[i][0] = k.lo, keys[i][1] = k.hi;
+  }
+  const auto steps = torch::arange(8, torch::kLong) * 1000;
+  const auto cpu = noise_bits_tensor(keys, steps, 151936);
+  const auto gpu = noise_bits_tensor(keys.cuda(), steps.cuda(), 151936);
+  EXPECT_TRUE(torch::equal(cpu, gpu.cpu()));
 }
 
 }  // namespace

@@ -8,7 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
+#include <cstdio>
 #include <numeric>
+
+#include <fmt/format.h>
+
+#include "test_util.h"
 
 namespace grpo {
 namespace {
@@ -214,6 +220,71 @@ TEST(Sampler, RowDoesNotDependOnItsBatch) {
     const auto one = sample_tokens(logits.narrow(0, i, 1), make_sampler_rows({ps[i]}, {keys[i]}, {steps[i]}, V, torch::kCPU));
     EXPECT_EQ(one.tokens[0].item<int64_t>(), all.tokens[i].item<int64_t>()) << "row " << i;
     EXPECT_FLOAT_EQ(one.logprobs[0].item<float>(), all.logprobs[i].item<float>());
+  }
+}
+
+}  // namespace
+}  // namespace grpo
+
+namespace grpo {
+namespace {
+
+SamplerRows mixed_rows(int64_t B, int64_t V, const c10::Device& device, std::vector<SamplingParams>& store) {
+  store.assign(4, SamplingParams{});
+  store[1].temperature = 0.7f, store[1].top_k = 50;
+  store[2].top_p = 0.9f, store[2].min_p = 0.05f;
+  store[3].greedy = true;
+  std::vector<const SamplingParams*> ps;
+  std::vector<NoiseKey> keys;
+  std::vector<int64_t> steps;
+  for (int64_t i = 0; i < B; ++i) {
+    ps.push_back(&store[i % 4]);
+    keys.push_back(sequence_noise_key(11, i, 0));
+    steps.push_back(i * 3);
+  }
+  return make_sampler_rows(ps, keys, steps, V, device);
+}
+
+TEST(SamplerCuda, MatchesCpu) {
+  GRPO_REQUIRE_CUDA();
+  torch::manual_seed(3);
+  const int64_t B = 64, V = 5000;
+  const auto logits = torch::randn({B, V}) * 2;
+  std::vector<SamplingParams> store;
+  const auto cpu = sample_tokens(logits, mixed_rows(B, V, torch::kCPU, store));
+  const auto gpu = sample_tokens(logits.cuda(), mixed_rows(B, V, c10::Device(c10::kCUDA, 0), store));
+  EXPECT_TRUE(torch::equal(cpu.tokens, gpu.tokens.cpu()));
+  EXPECT_TRUE(torch::allclose(cpu.logprobs, gpu.logprobs.cpu(), 1e-5, 1e-5));
+}
+
+// Not a correctness test: prints the cost of the tensor-op sampler chain per decode step at a
+// Qwen2.5 vocabulary, the number the fused kernel (docs/rollout.md) has to beat.
+TEST(SamplerCuda, StepCost) {
+  GRPO_REQUIRE_CUDA();
+  const int64_t V = 151936;
+  for (int64_t B : {64, 256, 1024}) {
+    for (bool truncate : {false, true}) {
+      SamplingParams p;
+      if (truncate) p.top_p = 0.95f, p.top_k = 50;
+      std::vector<const SamplingParams*> ps(B, &p);
+      std::vector<NoiseKey> keys;
+      for (int64_t i = 0; i < B; ++i) keys.push_back(sequence_noise_key(1, i, 0));
+      auto rows = make_sampler_rows(ps, keys, std::vector<int64_t>(B, 0), V, c10::Device(c10::kCUDA, 0));
+      const auto logits = torch::randn({B, V}, torch::device(torch::kCUDA));
+      for (int i = 0; i < 3; ++i) sample_tokens(logits, rows);
+      torch::cuda::synchronize();
+      const int iters = 20;
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < iters; ++i) {
+        sample_tokens(logits, rows);
+        advance_steps(rows);
+      }
+      torch::cuda::synchronize();
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / iters;
+      std::printf("sampler step B=%ld V=%ld %s: %.3f ms\n", static_cast<long>(B), static_cast<long>(V),
+                  truncate ? "top-k 50 + top-p 0.95" : "T=1, no truncation", ms);
+      RecordProperty(fmt::format("ms_B{}_{}", B, truncate ? "trunc" : "plain"), fmt::format("{:.3f}", ms));
+    }
   }
 }
 

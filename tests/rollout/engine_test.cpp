@@ -112,6 +112,18 @@ TEST(RolloutEngine, ContinuousBatchingAndPrefixSharingMatchOneAtATime) {
     expect_matches_reference(fake, r, prompts, G, s);
     EXPECT_LE(fake.max_batch_, slots);
     EXPECT_EQ(r.stats.slots, std::min<int64_t>(slots, 9 * G));
+    int64_t prompt_tokens = 0;
+    for (const auto& p : prompts) prompt_tokens += static_cast<int64_t>(p.size());
+    // One slot: no sibling is ever alive when the next sample starts, so every sample re-prefills
+    // (drawing its first token from the kept logits). Enough slots: one prefill per prompt.
+    if (slots == 1) {
+      EXPECT_EQ(r.stats.prefill_tokens, G * prompt_tokens);
+    } else {
+      EXPECT_LT(r.stats.prefill_tokens, G * prompt_tokens);
+    }
+    if (slots >= 9 * G) {
+      EXPECT_EQ(r.stats.prefill_tokens, prompt_tokens);
+    }
   }
 }
 

@@ -1,0 +1,122 @@
+// Temperature, top-k, top-p, min-p and Gumbel-max sampling as batched tensor ops. Top-k and top-p need
+// one descending sort per row; it is skipped when no row of the batch uses them (a host flag, so the
+// choice costs no sync). The GPU fast path replaces this chain with one fused kernel (docs/rollout.md).
+#include "rollout/sampler.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+
+namespace grpo {
+namespace {
+
+at::Tensor host_float(const std::vector<float>& v, const c10::Device& d) { return torch::tensor(v, torch::kFloat).to(d); }
+at::Tensor host_long(const std::vector<int64_t>& v, const c10::Device& d) { return torch::tensor(v, torch::kLong).to(d); }
+
+}  // namespace
+
+SamplerRows make_sampler_rows(const std::vector<const SamplingParams*>& params, const std::vector<NoiseKey>& keys,
+                              const std::vector<int64_t>& steps, int64_t vocab, const c10::Device& device) {
+  TORCH_CHECK(params.size() == keys.size() && params.size() == steps.size(),
+              "make_sampler_rows: params, keys and steps must have one entry per row");
+  std::vector<float> inv_t, top_p, log_min_p;
+  std::vector<int64_t> top_k, key_words, greedy;
+  SamplerRows rows;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const SamplingParams& p = *params[i];
+    const bool g = p.is_greedy();
+    inv_t.push_back(p.temperature > 0.0f ? 1.0f / p.temperature : 1.0f);
+    top_k.push_back(p.top_k > 0 && p.top_k < vocab ? p.top_k : vocab);
+    top_p.push_back(p.top_p);
+    log_min_p.push_back(p.min_p > 0.0f ? std::log(p.min_p) : -std::numeric_limits<float>::infinity());
+    greedy.push_back(g ? 1 : 0);
+    key_words.push_back(keys[i].lo);
+    key_words.push_back(keys[i].hi);
+    rows.any_sorted_truncation |= !g && (top_k.back() < vocab || p.top_p < 1.0f);
+    rows.any_min_p |= !g && p.min_p > 0.0f;
+  }
+  const auto n = static_cast<int64_t>(params.size());
+  rows.inv_temperature = host_float(inv_t, device);
+  rows.top_k = host_long(top_k, device);
+  rows.top_p = host_float(top_p, device);
+  rows.log_min_p = host_float(log_min_p, device);
+  rows.greedy = host_long(greedy, device).to(torch::kBool);
+  rows.keys = host_long(key_words, device).view({n, 2});
+  rows.steps = host_long(steps, device);
+  return rows;
+}
+
+SamplerRows select_rows(const SamplerRows& r, const at::Tensor& index) {
+  SamplerRows o;
+  o.inv_temperature = r.inv_temperature.index_select(0, index);
+  o.top_k = r.top_k.index_select(0, index);
+  o.top_p = r.top_p.index_select(0, index);
+  o.log_min_p = r.log_min_p.index_select(0, index);
+  o.greedy = r.greedy.index_select(0, index);
+  o.keys = r.keys.index_select(0, index);
+  o.steps = r.steps.index_select(0, index);
+  // Conservative: a subset never needs more than the whole did.
+  o.any_sorted_truncation = r.any_sorted_truncation;
+  o.any_min_p = r.any_min_p;
+  return o;
+}
+
+SamplerRows concat_rows(const SamplerRows& a, const SamplerRows& b) {
+  if (a.size() == 0) return b;
+  if (b.size() == 0) return a;
+  SamplerRows o;
+  o.inv_temperature = torch::cat({a.inv_temperature, b.inv_temperature});
+  o.top_k = torch::cat({a.top_k, b.top_k});
+  o.top_p = torch::cat({a.top_p, b.top_p});
+  o.log_min_p = torch::cat({a.log_min_p, b.log_min_p});
+  o.greedy = torch::cat({a.greedy, b.greedy});
+  o.keys = torch::cat({a.keys, b.keys});
+  o.steps = torch::cat({a.steps, b.steps});
+  o.any_sorted_truncation = a.any_sorted_truncation || b.any_sorted_truncation;
+  o.any_min_p = a.any_min_p || b.any_min_p;
+  return o;
+}
+
+void advance_steps(SamplerRows& rows) { rows.steps.add_(1); }
+
+at::Tensor truncation_mask(const at::Tensor& z, const SamplerRows& rows) {
+  const int64_t V = z.size(1);
+  auto keep = torch::ones_like(z, torch::kBool);
+  if (rows.any_sorted_truncation) {
+    auto [sorted, order] = z.sort(/*dim=*/1, /*descending=*/true);
+    // top-k: keep values >= the k-th largest (HF keeps ties at the k-th value too).
+    const auto kth = sorted.gather(1, (rows.top_k - 1).unsqueeze(1));
+    auto keep_sorted = sorted >= kth;
+    // top-p over the top-k-renormalised distribution: keep a token while the mass strictly before it
+    // (descending order) is < top_p; the most likely token is always kept.
+    const auto p = torch::softmax(sorted.masked_fill(keep_sorted.logical_not(), -INFINITY), 1);
+    const auto mass_before = p.cumsum(1) - p;
+    const auto first = torch::arange(V, z.options().dtype(torch::kLong)).unsqueeze(0) == 0;
+    keep_sorted = keep_sorted.logical_and(mass_before < rows.top_p.unsqueeze(1)).logical_or(first);
+    keep = torch::zeros_like(keep).scatter(1, order, keep_sorted);
+  }
+  if (rows.any_min_p) {
+    // p_i >= min_p · p_max  <=>  z_i - max z >= log min_p; renormalising after top-k/top-p leaves the
+    // ratio p_i / p_max unchanged, so the set does not depend on the order of the warpers.
+    const auto rel = z - std::get<0>(z.max(1, /*keepdim=*/true));
+    keep = keep.logical_and(rel >= rows.log_min_p.unsqueeze(1));
+  }
+  return keep;
+}
+
+SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
+  TORCH_CHECK(logits.dim() == 2 && logits.size(0) == rows.size(), "sample_tokens: logits must be [B, V] with B = ",
+              rows.size(), " rows, got ", logits.sizes());
+  torch::NoGradGuard no_grad;
+  const int64_t V = logits.size(1);
+  const auto z = logits.to(torch::kFloat) * rows.inv_temperature.unsqueeze(1);            // [B, V]
+  const auto logp = torch::log_softmax(z, 1);
+  auto score = z.masked_fill(truncation_mask(z, rows).logical_not(), -INFINITY) -
+               log_exponential_noise(rows.keys, rows.steps, V);
+  score = torch::where(rows.greedy.unsqueeze(1), z, score);
+  auto tokens = score.argmax(1);
+  return SampledTokens{tokens, logp.gather(1, tokens.unsqueeze(1)).squeeze(1)};
+}
+
+}  // namespace grpo

@@ -1,0 +1,36 @@
+// Cache sizing: explicit slots, slots from a byte budget, and the error when the budget holds none.
+#include "rollout/cache_plan.h"
+
+#include <gtest/gtest.h>
+
+#include "src/util/error.h"
+
+namespace grpo {
+namespace {
+
+TEST(CachePlan, FromBudget) {
+  // 1 MB / (100 B x 50 positions) = 200 slots, capped at the 64 sequences asked for.
+  CacheOptions o;
+  o.budget_bytes = 1000000;
+  EXPECT_EQ(plan_cache(o, 50, 1000, 100).slots, 200);
+  EXPECT_EQ(plan_cache(o, 50, 64, 100).slots, 64);
+  EXPECT_EQ(plan_cache(o, 50, 64, 100).capacity, 50);
+}
+
+TEST(CachePlan, ExplicitSlotsAndCapacity) {
+  CacheOptions o;
+  o.num_slots = 3;
+  o.slot_capacity = 20;
+  const auto p = plan_cache(o, 50, 64, 100);
+  EXPECT_EQ(p.slots, 3);
+  EXPECT_EQ(p.capacity, 20);
+}
+
+TEST(CachePlan, BudgetTooSmallIsAnError) {
+  CacheOptions o;
+  o.budget_bytes = 4999;   // one slot of 50 positions needs 5000 bytes
+  EXPECT_THROW(plan_cache(o, 50, 4, 100), Error);
+}
+
+}  // namespace
+}  // namespace grpo

@@ -16,7 +16,7 @@ void add_builtin_rewards(RewardRegistry& r) {
         "fraction of reasoning words in the target language's script (DeepSeek-R1 §2.3.2)");
   r.add("overlong", make_overlong, "DAPO soft overlong punishment (arXiv:2503.14476 Eq. 13)");
   r.add("cosine", [&r](const ConfigNode& p) { return make_cosine(p, r); },
-        "cosine length scaling by correctness (arXiv:2502.03373 §4.2)");
+        "cosine length scaling by correctness (arXiv:2502.03373, cosine length-scaling reward)");
   r.add("repetition", make_repetition, "n-gram repetition penalty (arXiv:2502.03373 App. C.2)");
   r.add("tag_count", make_tag_count, "0.25 per template tag present exactly once (open-r1)");
   r.add("regex", make_regex_rules, "user regex rules (RE2) over completion / think / answer");

@@ -1,5 +1,6 @@
 // `cosine`: length scaling by correctness (Yeo et al., "Demystifying Long Chain-of-Thought
-// Reasoning in LLMs", arXiv:2502.03373 §4.2). With L = completion tokens and L_max = max_length,
+// Reasoning in LLMs", arXiv:2502.03373, its cosine length-scaling reward). With L = completion
+// tokens and L_max = max_length,
 //   CosFn(L) = r_L + ½ (r_0 − r_L) (1 + cos(π L / L_max))      (r_0 at L = 0, r_L at L = L_max)
 // using (r_0, r_L) = (correct_at_zero, correct_at_max) for a correct sample — shorter is better —
 // and (wrong_at_zero, wrong_at_max) for a wrong one — longer is penalised less; a truncated sample

@@ -115,12 +115,14 @@ class RegexRulesReward final : public Reward {
         std::vector<re2::StringPiece> groups(static_cast<size_t>(g) + 1);
         ok = compiled_[i]->Match(re2::StringPiece(text->data(), text->size()), 0, text->size(), RE2::UNANCHORED,
                                  groups.data(), g + 1);
-        if (ok) detail["captured"] = std::string(groups[static_cast<size_t>(g)].data(), groups[static_cast<size_t>(g)].size());
+        // An optional group that did not take part in the match captures "" (null data).
+        const re2::StringPiece& cap = groups[static_cast<size_t>(g)];
+        const std::string captured = cap.data() != nullptr ? std::string(cap.data(), cap.size()) : std::string();
+        if (ok) detail["captured"] = captured;
         if (ok && !rule.field.empty()) {
           auto want = row_text(in, rule.field);
           if (!want) return data_error("rule '" + label + "': " + want.error);
-          ok = equal_under(rule.compare, std::string_view(groups[static_cast<size_t>(g)].data(),
-                                                          groups[static_cast<size_t>(g)].size()), *want.value);
+          ok = equal_under(rule.compare, captured, *want.value);
         }
       } else {
         detail["reason"] = "no_" + rule.part;

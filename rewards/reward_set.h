@@ -55,6 +55,8 @@ class RewardSet {
   // Builds every function of `config` from `registry` (after loading config.plugins into it).
   // `config_node` is the YAML section the config was read from (for file:line in errors).
   RewardSet(const RewardsConfig& config, const ConfigNode& config_node, RewardRegistry& registry);
+  // For a config built in code (no YAML behind it): errors name the dotted keys only.
+  RewardSet(const RewardsConfig& config, RewardRegistry& registry) : RewardSet(config, ConfigNode{}, registry) {}
   ~RewardSet();
 
   const std::vector<std::string>& labels() const { return labels_; }

@@ -30,6 +30,10 @@ TEST(RegexRules, CaptureComparedToRowField) {
   EXPECT_EQ(score(*named, {.completion = "x = 4.2", .row = {{"answer", 42}}}).score, 0.0);
   auto casefold = make_reward("regex", "rules: [{pattern: 'city: (\\w+)', capture: '1', field: city, compare: casefold}]");
   EXPECT_EQ(score(*casefold, {.completion = "city: PARIS", .row = {{"city", "Paris"}}}).score, 1.0);
+  // An optional group that did not take part captures "": equal to an empty field.
+  auto optional = make_reward("regex", "rules: [{pattern: 'a(b)?', capture: '1', field: suffix}]");
+  EXPECT_EQ(score(*optional, {.completion = "a", .row = {{"suffix", ""}}}).score, 1.0);
+  EXPECT_EQ(score(*optional, {.completion = "ab", .row = {{"suffix", ""}}}).score, 0.0);
   // A missing field is a data error.
   EXPECT_TRUE(score(*r, {.completion = "answer is 42", .row = {{"x", 1}}}).details.contains("error"));
 }

@@ -150,5 +150,16 @@ TEST(RewardSet, EveryRewardsConfigInConfigsLoads) {
   EXPECT_GE(seen, 5);
 }
 
+TEST(RewardSet, BuiltFromACodeConfig) {
+  RewardRegistry registry;
+  add_builtin_rewards(registry);
+  RewardsConfig config;
+  config.functions.push_back({.name = "tag_count", .label = "", .weight = 4.0, .params = ConfigNode{}});
+  RewardSet set(config, registry);
+  std::vector<RewardInput> in(1);
+  in[0].completion = "<think>\nx\n</think>\n<answer>\n7\n</answer>";
+  EXPECT_DOUBLE_EQ(set.score(in).total[0], 4.0);  // 4 markers x 0.25, weight 4
+}
+
 }  // namespace
 }  // namespace grpo::test

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -12,6 +14,13 @@ namespace grpo::test {
 namespace {
 
 using Json = nlohmann::json;
+
+// GRPO_BINARY when set; else the grpo next to this test's directory (build/tests/.. = build/).
+// CTest's discovered tests currently receive only the first variable of GRPO_TEST_ENV.
+std::string binary() {
+  if (const char* v = std::getenv("GRPO_BINARY"); v != nullptr && *v != '\0') return v;
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "grpo").string();
+}
 
 struct Files {
   TempDir dir;
@@ -38,7 +47,7 @@ TEST(CmdReward, ScoresEachLine) {
           R"({"prompt": "Assistant: <think>", "completion": "x</think><answer>3+5+7</answer>", "completion_tokens": 5, "row": {"nums": [3,5,7], "target": 22}})"
           "\n");
   std::string out;
-  ASSERT_EQ(run_command(grpo_binary() + " reward --config " + f.config + " --input " + f.input + " 2>/dev/null", &out), 0);
+  ASSERT_EQ(run_command(binary() + " reward --config " + f.config + " --input " + f.input + " 2>/dev/null", &out), 0);
   std::istringstream lines(out);
   std::string l1, l2, l3;
   std::getline(lines, l1);
@@ -70,7 +79,7 @@ TEST(CmdReward, MalformedInputNamesFileLineAndField) {
   for (const auto& c : cases) {
     Files f(kConfig, c.jsonl);
     std::string out;
-    EXPECT_NE(run_command(grpo_binary() + " reward -c " + f.config + " -i " + f.input + " 2>&1", &out), 0) << c.jsonl;
+    EXPECT_NE(run_command(binary() + " reward -c " + f.config + " -i " + f.input + " 2>&1", &out), 0) << c.jsonl;
     EXPECT_NE(out.find(c.expected), std::string::npos) << out;
   }
 }
@@ -78,9 +87,9 @@ TEST(CmdReward, MalformedInputNamesFileLineAndField) {
 TEST(CmdReward, ConfigErrorsAndList) {
   Files f("rewards:\n  functions:\n    - {name: formatt}\n", "{\"completion\": \"a\"}\n");
   std::string out;
-  EXPECT_NE(run_command(grpo_binary() + " reward -c " + f.config + " -i " + f.input + " 2>&1", &out), 0);
+  EXPECT_NE(run_command(binary() + " reward -c " + f.config + " -i " + f.input + " 2>&1", &out), 0);
   EXPECT_NE(out.find("rewards.yaml:3: unknown reward 'formatt'"), std::string::npos) << out;
-  ASSERT_EQ(run_command(grpo_binary() + " reward --list", &out), 0);
+  ASSERT_EQ(run_command(binary() + " reward --list", &out), 0);
   EXPECT_NE(out.find("countdown"), std::string::npos) << out;
   EXPECT_NE(out.find("language_consistency"), std::string::npos) << out;
 }

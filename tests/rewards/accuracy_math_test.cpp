@@ -16,12 +16,21 @@
 namespace grpo {
 namespace {
 
-// The oracle's output. On this branch's base, CTest passes only the first ENVIRONMENT entry to
-// discovered tests (main fixes that with a compiled-in default); the tests run in build/tests, so
-// ../testdata is the same directory.
+// The oracle's verdicts. Normally the CTest fixture tests/rewards/math/oracle_math_verify.py has
+// written them to testdata_dir() before this test runs. On this branch's base, discovered tests
+// lose FIXTURES_REQUIRED and GRPO_TESTDATA (main fixes that); then the test runs the oracle itself
+// with the repository's .venv python, and fails if it cannot.
 std::filesystem::path verdicts_file() {
-  const auto path = test::testdata_dir() / "math_verify_verdicts.jsonl";
-  return std::filesystem::exists(path) ? path : std::filesystem::path("../testdata/math_verify_verdicts.jsonl");
+  const char* name = "math_verify_verdicts.jsonl";
+  for (const auto& dir : {test::testdata_dir(), std::filesystem::path("../testdata")})
+    if (std::filesystem::exists(dir / name)) return dir / name;
+  const auto out = std::filesystem::absolute("accuracy_math_oracle");
+  const std::string python =
+      std::getenv("GRPO_PYTHON") != nullptr ? test::python() : (test::source_dir() / ".venv/bin/python").string();
+  const std::string command = python + " " + (test::source_dir() / "tests/rewards/math/oracle_math_verify.py").string() +
+                              " " + out.string();
+  EXPECT_EQ(test::run_command(command), 0) << command;
+  return out / name;
 }
 
 std::unique_ptr<Reward> default_reward() { return make_accuracy_math_from(AccuracyMathOptions{}); }

@@ -5,8 +5,6 @@
 // written order, and three or more items in brackets make a tuple.
 #include "rewards/math/answer.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -285,68 +283,6 @@ MathAnswer parse_any(std::string_view raw) {
   return scalar(s);
 }
 
-void describe_into(const MathAnswer& a, std::string& out);
-
-void describe_items(const std::vector<MathAnswer>& items, std::string& out) {
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    describe_into(items[i], out);
-  }
-}
-
-void describe_into(const MathAnswer& a, std::string& out) {
-  switch (a.kind) {
-    case AnswerKind::kScalar: {
-      if (a.expr.kind == NodeKind::kText) {
-        out += "text:" + a.expr.name;
-        break;
-      }
-      auto v = evaluate(a.expr);
-      if (v && v->exact) out += v->q.str();
-      else if (v) out += fmt::format("{:.10g}", v->d);
-      else if (std::string l = letters_of(a.expr); !l.empty()) out += l;
-      else out += "expr";
-      break;
-    }
-    case AnswerKind::kInterval:
-      out += a.left_open ? "interval(" : "interval[";
-      describe_items(a.items, out);
-      out += a.right_open ? ")" : "]";
-      break;
-    case AnswerKind::kUnion:
-      out += "union{";
-      describe_items(a.items, out);
-      out += "}";
-      break;
-    case AnswerKind::kTuple:
-      out += "tuple(";
-      describe_items(a.items, out);
-      out += ")";
-      break;
-    case AnswerKind::kSet:
-      out += a.bare_list ? "list{" : "set{";
-      describe_items(a.items, out);
-      out += "}";
-      break;
-    case AnswerKind::kRelation:
-      describe_into(a.items[0], out);
-      out += " = ";
-      describe_into(a.items[1], out);
-      break;
-    case AnswerKind::kInequality:
-      for (size_t i = 0; i < a.items.size(); ++i) {
-        if (i > 0) out += " " + a.ops[i - 1] + " ";
-        describe_into(a.items[i], out);
-      }
-      break;
-    case AnswerKind::kMatrix:
-      out += "matrix[";
-      describe_items(a.items, out);
-      out += "]";
-      break;
-  }
-}
-
 }  // namespace
 
 ParsedAnswer parse_answer(std::string_view normalized) {
@@ -412,12 +348,6 @@ std::optional<MathAnswer> inequality_as_interval(const MathAnswer& q) {
     return std::nullopt;
   }
   return iv;
-}
-
-std::string describe(const MathAnswer& answer) {
-  std::string out;
-  describe_into(answer, out);
-  return out;
 }
 
 }  // namespace grpo::math

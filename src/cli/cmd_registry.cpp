@@ -7,10 +7,14 @@
 namespace grpo {
 
 void add_info_command(CLI::App& app);
+void add_init_model_command(CLI::App& app);
+void add_logprobs_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
       add_info_command,
+      add_init_model_command,
+      add_logprobs_command,
   };
   return commands;
 }

@@ -71,8 +71,20 @@ def greedy(model, ids, n=24):
     return seq[len(ids):]
 
 
+def safetensors_files():
+    """A small file written by the reference safetensors library, with values the test knows."""
+    from safetensors.torch import save_file
+    os.makedirs(os.path.join(OUT, "st"), exist_ok=True)
+    save_file({"a": torch.arange(6, dtype=torch.float32).reshape(2, 3),   # 0..5
+               "b": torch.tensor([1.5, -2.0], dtype=torch.bfloat16),      # exact in bf16
+               "c": torch.tensor([7, -9], dtype=torch.int64),
+               "d": torch.tensor([0.25], dtype=torch.float16)},
+              os.path.join(OUT, "st", "simple.safetensors"), metadata={"note": "oracle"})
+
+
 def main():
     torch.manual_seed(0)
+    safetensors_files()
     versions = {"torch": torch.__version__, "transformers": transformers.__version__}
     for seed, (name, (cls, kw)) in enumerate(VARIANTS.items()):
         config = cls(**kw)

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   };
   for (int i = 1; i < argc; ++i) {
     if (std::filesystem::is_directory(argv[i])) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(argv[i]))
+      for (const auto& e : std::filesystem::directory_iterator(argv[i]))
         if (e.is_regular_file()) replay(e.path());
     } else {
       replay(argv[i]);

@@ -39,6 +39,11 @@ at::Tensor exact_attention(const at::Tensor& q, const at::Tensor& k, const at::T
   return out.squeeze(0).transpose(0, 1);  // [Lq, H, D]
 }
 
+// FlashAttention-2 takes fp16/bf16 with head_dim <= 256; anything else (fp32 on CUDA) takes the exact path.
+bool use_flash(const at::Tensor& q) {
+  return q.is_cuda() && (q.scalar_type() == torch::kBFloat16 || q.scalar_type() == torch::kHalf) && q.size(-1) <= 256;
+}
+
 }  // namespace
 
 bool flash_native_gqa() {
@@ -62,7 +67,7 @@ bool flash_native_gqa() {
 
 at::Tensor packed_causal_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                    const PackedBatch& batch, double scale) {
-  if (q.is_cuda()) {
+  if (use_flash(q)) {
     const bool native = flash_native_gqa();
     const int64_t heads = q.size(1);
     return flash_varlen(q, native ? k : expand_kv(k, heads), native ? v : expand_kv(v, heads), batch.cu_seqlens,
@@ -80,7 +85,7 @@ at::Tensor packed_causal_attention(const at::Tensor& q, const at::Tensor& k, con
 at::Tensor cached_attention(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,
                             const CachedStep& step, double scale) {
   const int64_t heads = q.size(1), cap = k_cache.size(1);
-  if (q.is_cuda()) {
+  if (use_flash(q)) {
     if (flash_native_gqa()) {
       const auto flat = [&](const at::Tensor& c) { return c.view({-1, c.size(2), c.size(3)}); };
       return flash_varlen(q, flat(k_cache), flat(v_cache), step.cu_seqlens_q, step.cu_seqlens_k, step.max_q, cap, scale,

@@ -37,6 +37,8 @@ CachedStep make_cached_step(const at::Tensor& input_ids, std::vector<int64_t> sl
     fail("forward_cached: slots ({}), starts ({}) and counts ({}) must have the same non-zero length", n, starts.size(),
          counts.size());
   const int64_t cap = cache.capacity();
+  if (cache.slots() * cap > std::numeric_limits<int32_t>::max())
+    fail("forward_cached: {} slots x {} positions exceed the 2^31 rows flash attention can index", cache.slots(), cap);
   std::vector<int64_t> positions, write, last;
   std::vector<int32_t> cu_q{0}, cu_k, used;
   int64_t total = 0, max_q = 0;

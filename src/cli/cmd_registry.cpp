@@ -8,11 +8,15 @@ namespace grpo {
 
 void add_info_command(CLI::App& app);
 void add_reward_command(CLI::App& app);
+void add_init_model_command(CLI::App& app);
+void add_logprobs_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
       add_info_command,
       add_reward_command,
+      add_init_model_command,
+      add_logprobs_command,
   };
   return commands;
 }

@@ -1,0 +1,88 @@
+// CausalLM construction, initialisation and the two forward entries.
+#include "src/model/causal_lm.h"
+
+#include <torch/torch.h>
+
+#include "src/model/layer_checkpoint.h"
+#include "src/tensor/rms_norm.h"
+#include "src/util/error.h"
+
+namespace grpo {
+
+CausalLMImpl::CausalLMImpl(ModelConfig config, const torch::TensorOptions& options)
+    : config_(std::move(config)), options_(options) {
+  model = register_module("model", Backbone(config_, options_));
+  if (!config_.tie_word_embeddings)
+    lm_head = register_module("lm_head", Proj(config_.hidden_size, config_.vocab_size, false, options_));
+  inv_freq_ = rope_inv_freq(config_).to(options_.device());
+}
+
+void CausalLMImpl::init_weights(uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (auto& p : named_parameters()) {
+    const std::string& name = p.key();
+    auto& w = p.value();
+    const bool is_norm = name.find("norm.weight") != std::string::npos;  // *_layernorm, norm, q_norm, k_norm
+    if (is_norm) {
+      w.fill_(1.0);
+    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0) {
+      w.zero_();
+    } else {  // drawn on the CPU with one generator, so a seed gives the same weights on every device
+      w.copy_(at::normal(0.0, config_.initializer_range, w.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat)));
+    }
+  }
+}
+
+torch::Tensor CausalLMImpl::lm_head_weight() const {
+  return lm_head ? lm_head->weight : model->embed_tokens->weight;
+}
+
+RopeTables CausalLMImpl::rope(const torch::Tensor& positions) const {
+  return rope_tables(inv_freq_, positions, options_.dtype().toScalarType());
+}
+
+torch::Tensor CausalLMImpl::hidden_states(const PackedBatch& batch) {
+  TORCH_CHECK(batch.input_ids.device() == options_.device(), "hidden_states: batch on ", batch.input_ids.device(),
+              " but the model is on ", options_.device());
+  AttentionContext ctx;
+  ctx.rope = rope(batch.position_ids);
+  ctx.packed = &batch;
+  auto x = torch::embedding(model->embed_tokens->weight, batch.input_ids);  // [T, hidden]
+  const bool checkpoint = gradient_checkpointing_ && at::GradMode::is_enabled();
+  for (const auto& m : *model->layers) {
+    auto& layer = *m->as<DecoderLayerImpl>();
+    x = checkpoint ? checkpointed_layer_forward(layer, x, ctx) : layer.forward(x, ctx);
+  }
+  return rms_norm(x, model->norm->weight, config_.rms_norm_eps);
+}
+
+TokenLogProbs CausalLMImpl::token_logprobs(const PackedBatch& batch, const torch::Tensor& targets,
+                                           const LogProbOptions& opts) {
+  auto h = hidden_states(batch);
+  return chunked_token_logprobs(h, lm_head_weight(), targets, opts.entropy, opts.chunk_tokens);
+}
+
+torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cache) {
+  torch::NoGradGuard no_grad;
+  if (cache.k.size(0) != config_.num_hidden_layers || cache.k.size(3) != config_.num_key_value_heads ||
+      cache.k.size(4) != config_.head_dim || cache.k.device() != options_.device())
+    fail("forward_cached: the KV cache {} on {} does not fit this model. HINT: build it with make_kv_cache(config)",
+         c10::str(cache.k.sizes()), c10::str(cache.k.device()));
+  AttentionContext ctx;
+  ctx.rope = rope(step.position_ids);
+  ctx.cache = &cache;
+  ctx.step = &step;
+  auto x = torch::embedding(model->embed_tokens->weight, step.input_ids);
+  for (const auto& m : *model->layers) x = m->as<DecoderLayerImpl>()->forward(x, ctx);
+  auto last = rms_norm(x.index_select(0, step.last_index), model->norm->weight, config_.rms_norm_eps);
+  return at::linear(last, lm_head_weight()).to(torch::kFloat);
+}
+
+torch::Tensor CausalLMImpl::forward_cached(const torch::Tensor& input_ids, const std::vector<int64_t>& slots,
+                                           const std::vector<int64_t>& starts, const std::vector<int64_t>& counts,
+                                           KVCache& cache) {
+  return forward_cached(make_cached_step(input_ids, slots, starts, counts, cache), cache);
+}
+
+}  // namespace grpo

@@ -1,0 +1,20 @@
+// Per-token log-probabilities of target ids (and optionally the entropy of the next-token
+// distribution) from final hidden states, computed in chunks of tokens so that at most
+// [chunk_tokens x V] fp32 logits exist at any time, in forward *and* backward (a custom autograd
+// function recomputes each chunk's logits in backward). Called by CausalLM::token_logprobs.
+//   z = h·Wᵀ (model dtype, then fp32);  logp_t = z[target] − logsumexp(z);  H = logsumexp(z) − Σ p·z
+#pragma once
+#include <ATen/core/Tensor.h>
+
+namespace grpo {
+
+struct TokenLogProbs {
+  at::Tensor logprobs;  // [T] fp32
+  at::Tensor entropy;   // [T] fp32, undefined unless requested
+};
+
+// hidden [T, hidden], lm_head [V, hidden], targets [T] int64 in [0, V).
+TokenLogProbs chunked_token_logprobs(const at::Tensor& hidden, const at::Tensor& lm_head, const at::Tensor& targets,
+                                     bool with_entropy, int64_t chunk_tokens);
+
+}  // namespace grpo

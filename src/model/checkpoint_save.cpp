@@ -15,20 +15,13 @@
 
 #include "src/model/safetensors.h"
 #include "src/util/error.h"
+#include "src/util/fs.h"
 
 namespace grpo {
 namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-// Recursive delete through nftw: libtorch exports a broken std::filesystem recursive removal (see
-// src/util/fs.h on main, whose grpo::remove_tree this can become once merged).
-void remove_dir_tree(const fs::path& p) {
-  nftw(
-      p.c_str(), [](const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }, 16,
-      FTW_DEPTH | FTW_PHYS);
-}
 
 void fsync_path(const fs::path& p, bool directory) {
   const int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
@@ -109,7 +102,7 @@ void publish(const fs::path& tmp, const fs::path& dir) {
     if (syscall(SYS_renameat2, AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0)
       fail("{}: cannot replace the existing checkpoint ({}). HINT: save to a new directory", dir.string(),
            std::strerror(errno));
-    remove_dir_tree(tmp);
+    remove_tree(tmp);
   } else if (std::rename(tmp.c_str(), dir.c_str()) != 0) {
     fail("{}: cannot move the finished checkpoint into place ({})", dir.string(), std::strerror(errno));
   }
@@ -139,7 +132,7 @@ void save_checkpoint(CausalLMImpl& model, const fs::path& target, const SaveOpti
     fsync_path(tmp, true);
     publish(tmp, dir);
   } catch (...) {
-    remove_dir_tree(tmp);
+    remove_tree(tmp);
     throw;
   }
 }

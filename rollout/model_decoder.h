@@ -1,4 +1,3 @@
-// To become rollout/model_decoder.h at merge time (needs src/model from the model branch).
 // ModelDecoder: adapts src/model's CausalLM + slot KVCache to rollout/decoder.h. The cache is
 // allocated by reserve_cache and freed by release_cache (the trainer gets the memory back).
 #pragma once

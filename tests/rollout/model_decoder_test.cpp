@@ -1,5 +1,5 @@
-// To become tests/rollout/model_decoder_test.cpp at merge time. Checked on 2026-11-23 against the
-// model branch (fc4f14f) as a standalone program: 864 tokens, max |Δ logprob| = 9.5e-7, greedy = argmax.
+// ModelDecoder on the real CausalLM. Checked against the model as a standalone program before the
+// merge: 864 tokens, max |Δ logprob| = 9.5e-7, greedy = argmax.
 // The engine on the real CausalLM (tiny preset, fp32 CPU): its log-probs equal the training forward's
 // log_softmax(logits / T) of the same tokens (issue 5: <= 1e-4), and greedy completions follow the
 // argmax of the full (uncached) forward.

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Reference data for tests/src/tokenizer: HF `tokenizers` ids and transformers chat-template renderings.
+
+Reads tests/data/tokenizer_corpus.jsonl and tests/data/tokenizers/{qwen3,deepseek_v3}; loads only from
+those local directories (no hub). Writes into argv[1]/tokenizer/:
+  NAME_ids.jsonl   {"text", "ids" (no special tokens), "ids_special" (transformers, add_special_tokens=True),
+                    "decoded" (tokenizers decode of ids), "tokens_version"}
+  NAME_chat.jsonl  {"messages", "add_generation_prompt", "rendered"}
+"""
+import json
+import os
+import pathlib
+import sys
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+import tokenizers  # noqa: E402
+import transformers  # noqa: E402
+
+ROOT = pathlib.Path(os.environ.get("GRPO_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[3]))
+OUT = pathlib.Path(sys.argv[1]) / "tokenizer"
+OUT.mkdir(parents=True, exist_ok=True)
+corpus = [json.loads(l)["text"] for l in (ROOT / "tests/data/tokenizer_corpus.jsonl").read_text(encoding="utf-8").split("\n") if l.strip()]
+
+CONVERSATIONS = [
+    [{"role": "user", "content": "What is 2+2?"}],
+    [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Hello!"}],
+    [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
+     {"role": "assistant", "content": "Hello! How can I help?"}, {"role": "user", "content": "Add 3 and 4."}],
+    [{"role": "user", "content": "Solve x+1=3."},
+     {"role": "assistant", "content": "<think>\nSubtract 1.\n</think>\n\nx = 2"},
+     {"role": "user", "content": "And x+2=3?"}, {"role": "assistant", "content": "x = 1"}],
+    [{"role": "user", "content": "多语言 тест 🌍\n\nline two"}, {"role": "assistant", "content": "  spaced  \n"}],
+    [{"role": "system", "content": "sys one"}, {"role": "system", "content": "sys two"}, {"role": "user", "content": "q"}],
+    [{"role": "user", "content": ""}],
+]
+
+for name in ("qwen3", "deepseek_v3"):
+    d = ROOT / "tests/data/tokenizers" / name
+    tk = tokenizers.Tokenizer.from_file(str(d / "tokenizer.json"))
+    tf = transformers.AutoTokenizer.from_pretrained(str(d), local_files_only=True)
+    with open(OUT / f"{name}_ids.jsonl", "w", encoding="utf-8") as f:
+        for text in corpus:
+            ids = tk.encode(text, add_special_tokens=False).ids
+            assert ids == tf(text, add_special_tokens=False)["input_ids"], (name, text)
+            row = {"text": text, "ids": ids, "ids_special": tf(text, add_special_tokens=True)["input_ids"],
+                   "decoded": tk.decode(ids, skip_special_tokens=False),
+                   "decoded_skip": tk.decode(ids, skip_special_tokens=True),
+                   "tokens_version": tokenizers.__version__}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with open(OUT / f"{name}_chat.jsonl", "w", encoding="utf-8") as f:
+        for conv in CONVERSATIONS:
+            for agp in (False, True):
+                rendered = tf.apply_chat_template(conv, tokenize=False, add_generation_prompt=agp)
+                f.write(json.dumps({"messages": conv, "add_generation_prompt": agp, "rendered": rendered},
+                                   ensure_ascii=False) + "\n")
+    meta = {"bos_id": tf.bos_token_id, "eos_id": tf.eos_token_id, "pad_id": tf.pad_token_id, "vocab_size": len(tf)}
+    (OUT / f"{name}_meta.json").write_text(json.dumps(meta))
+print("oracle_tokenizer: wrote", OUT)

@@ -47,7 +47,7 @@ void PreTokenizer::add(const nlohmann::json& j, const std::string& where) {
   } else if (type == "Digits") {
     steps_.push_back({Kind::kDigits, {}, Behavior::kIsolated, false, j.value("individual_digits", false)});
   } else if (type == "ByteLevel") {
-    if (j.value("add_prefix_space", false)) steps_.push_back({Kind::kByteLevelPrefix, {}, Behavior::kIsolated});
+    if (j.value("add_prefix_space", false)) steps_.push_back({Kind::kByteLevelPrefix, {}, Behavior::kIsolated, false, false});
     if (j.value("use_regex", true)) {
       Step st{Kind::kSplit, {}, Behavior::kIsolated, false, false};
       st.regex.emplace_back(kGpt2Pattern, false, where);

@@ -7,10 +7,12 @@
 namespace grpo {
 
 void add_info_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
       add_info_command,
+      add_tokenize_command,
   };
   return commands;
 }

@@ -70,7 +70,7 @@ std::unique_ptr<Bpe> Bpe::from_json(const nlohmann::json& j, const std::string& 
 }
 
 TokenId Bpe::token_to_id(std::string_view token) const {
-  auto it = vocab_.find(std::string(token));
+  auto it = vocab_.find(token);
   return it == vocab_.end() ? -1 : it->second;
 }
 
@@ -148,7 +148,7 @@ void Bpe::encode(std::string_view piece, bool byte_level, std::vector<TokenId>& 
   Shard& shard = cache_[std::hash<std::string_view>{}(piece) % kShards];
   {
     std::lock_guard<std::mutex> lock(shard.mu);
-    auto it = shard.words.find(std::string(piece));
+    auto it = shard.words.find(piece);
     if (it != shard.words.end()) {
       out.insert(out.end(), it->second.begin(), it->second.end());
       return;

@@ -31,6 +31,10 @@ class Bpe {
   size_t vocab_size() const { return id_to_token_.size(); }
 
  private:
+  struct StringHash {  // lets find() take a string_view without allocating a key
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct Merge {
     int32_t rank;
     TokenId merged;
@@ -38,7 +42,7 @@ class Bpe {
   void merge_word(std::vector<TokenId>& symbols) const;
   void initial_symbols(std::string_view piece, bool byte_level, std::vector<TokenId>& out) const;
 
-  std::unordered_map<std::string, TokenId> vocab_;
+  std::unordered_map<std::string, TokenId, StringHash, std::equal_to<>> vocab_;
   std::vector<std::string> id_to_token_;
   std::unordered_map<uint64_t, Merge> merges_;  // key: (left id << 32) | right id
   std::array<TokenId, 256> byte_ids_{};        // byte-alphabet char -> id
@@ -49,7 +53,7 @@ class Bpe {
   static constexpr size_t kShards = 64, kShardCapacity = 4096;
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, std::vector<TokenId>> words;
+    std::unordered_map<std::string, std::vector<TokenId>, StringHash, std::equal_to<>> words;
   };
   mutable std::array<Shard, kShards> cache_;
 };

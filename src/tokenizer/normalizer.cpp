@@ -4,6 +4,7 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -78,12 +79,22 @@ Normalizer Normalizer::from_json(const nlohmann::json& j, const std::string& whe
 
 std::string Normalizer::apply(std::string_view text) const {
   std::string s(text);
+  // ASCII text is already in every normalization form: skip utf8proc for it (most of English/code).
+  const auto ascii = [&] { return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }); };
   for (const Step& st : steps_) {
     switch (st.kind) {
-      case Kind::kNfc: s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE); break;
-      case Kind::kNfd: s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE); break;
-      case Kind::kNfkc: s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT); break;
-      case Kind::kNfkd: s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT); break;
+      case Kind::kNfc:
+        if (!ascii()) s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        break;
+      case Kind::kNfd:
+        if (!ascii()) s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+        break;
+      case Kind::kNfkc:
+        if (!ascii()) s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        break;
+      case Kind::kNfkd:
+        if (!ascii()) s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
+        break;
       case Kind::kLowercase: s = lowercase(s); break;
       case Kind::kReplace: s = replace_all(s, st.pattern, st.content); break;
       case Kind::kPrepend:

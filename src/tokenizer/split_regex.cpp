@@ -3,7 +3,9 @@
 // starts nor which earlier alternative wins. Backtracking `\s+(?!\S)` from the maximal run [b, e)
 // stops at e (end of text) or at e - 1 char (then followed by a space); it fails only for a 1-char run
 // before a non-space, where `\s+` takes that one char. So: when group 1 matched, e < end of text and
-// the run has >= 2 chars, give back the last char.
+// the run has >= 2 chars, give back the last char. Asking RE2 for group 1 costs ~4x per match, so
+// instead a whitespace-only match is tested against the pattern without that last alternative
+// (anchored at the match start): if an earlier alternative matches there, it won the match.
 #include "src/tokenizer/split_regex.h"
 
 #include <re2/re2.h>
@@ -16,17 +18,30 @@ namespace {
 
 constexpr std::string_view kLookaheadIdiom = "\\s+(?!\\S)|\\s+";
 
+bool all_whitespace(std::string_view s) {
+  for (size_t i = 0; i < s.size();)
+    if (!unicode::is_whitespace(unicode::next_codepoint(s, i))) return false;
+  return true;
+}
+
 }  // namespace
 
 std::string SplitRegex::translate(const std::string& p, bool& ws_lookahead, const std::string& where) {
   const std::string ws = unicode::whitespace_class_body();
   std::string out;
   bool in_class = false;
+  int depth = 0;  // open groups
   ws_lookahead = false;
   for (size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
     if (!in_class && p.compare(i, kLookaheadIdiom.size(), kLookaheadIdiom) == 0) {
-      out += "([" + ws + "]+)";
+      if (i + kLookaheadIdiom.size() != p.size())
+        fail("{}: the look-ahead idiom '{}' must be the last alternative of the pattern. HINT: reorder the "
+             "alternatives or use a tokenizer.json without look-arounds", where, kLookaheadIdiom);
+      if (out.empty() || out.back() != '|' || depth != 0)
+        fail("{}: the look-ahead idiom '{}' must follow a top-level '|'. HINT: this pattern shape is not supported",
+             where, kLookaheadIdiom);
+      out += "[" + ws + "]+";
       ws_lookahead = true;
       i += kLookaheadIdiom.size() - 1;
       continue;
@@ -59,6 +74,8 @@ std::string SplitRegex::translate(const std::string& p, bool& ws_lookahead, cons
       continue;
     }
     if (c == ']' && in_class) in_class = false;
+    if (!in_class && c == '(') ++depth;
+    if (!in_class && c == ')') --depth;
     const auto at = [&](std::string_view s) { return p.compare(i, s.size(), s) == 0; };
     if (!in_class && (at("(?=") || at("(?!") || ((at("(?<=") || at("(?<!")))))
       fail("{}: regex look-around '{}' at offset {} is not supported (RE2 has none; only the idiom '{}' is "
@@ -78,6 +95,11 @@ SplitRegex::SplitRegex(const std::string& pattern, bool literal, const std::stri
   if (!re_->ok())
     fail("{}: cannot compile regex '{}': {}. HINT: the pattern uses a construct RE2 does not support", where,
          pattern, re_->error());
+  if (ws_lookahead_) {  // the alternatives before the idiom: drop "|[ws]+" from the end
+    const std::string ws_alt = std::string("|[") + unicode::whitespace_class_body() + "]+";
+    before_ws_ = std::make_unique<RE2>(translated.substr(0, translated.size() - ws_alt.size()), opt);
+    if (!before_ws_->ok()) fail("{}: cannot compile regex '{}': {} (internal)", where, pattern, before_ws_->error());
+  }
 }
 
 SplitRegex::~SplitRegex() = default;
@@ -86,22 +108,23 @@ SplitRegex& SplitRegex::operator=(SplitRegex&&) noexcept = default;
 
 void SplitRegex::find(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) const {
   const re2::StringPiece input(text.data(), text.size());
-  re2::StringPiece groups[2];
-  const int ngroups = ws_lookahead_ ? 2 : 1;
+  re2::StringPiece m;
   size_t pos = 0;
-  while (pos < text.size() && re_->Match(input, pos, text.size(), RE2::UNANCHORED, groups, ngroups)) {
-    const size_t b = static_cast<size_t>(groups[0].data() - text.data());
-    size_t e = b + groups[0].size();
+  while (pos < text.size() && re_->Match(input, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    const size_t b = static_cast<size_t>(m.data() - text.data());
+    size_t e = b + m.size();
     if (e == b) {  // an empty match splits nothing; step over one character
       size_t next = b;
       unicode::next_codepoint(text, next);
       pos = next;
       continue;
     }
-    if (ws_lookahead_ && groups[1].data() != nullptr && e < text.size()) {
+    if (ws_lookahead_ && e < text.size()) {
       size_t last = e - 1;
       while (last > b && (static_cast<uint8_t>(text[last]) & 0xC0) == 0x80) --last;
-      if (last > b) e = last;
+      if (last > b && all_whitespace(text.substr(b, e - b)) &&
+          !before_ws_->Match(input, b, text.size(), RE2::ANCHOR_START, nullptr, 0))
+        e = last;
     }
     out.emplace_back(b, e);
     pos = e;

@@ -32,7 +32,8 @@ class SplitRegex {
 
  private:
   std::unique_ptr<re2::RE2> re_;
-  bool ws_lookahead_ = false;  // group 1 marks the `\s+(?!\S)|\s+` alternative
+  std::unique_ptr<re2::RE2> before_ws_;  // the alternatives before `\s+(?!\S)|\s+`, when present
+  bool ws_lookahead_ = false;
 };
 
 }  // namespace grpo

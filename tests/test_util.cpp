@@ -8,6 +8,17 @@
 #include <random>
 
 namespace grpo::test {
+namespace {
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+}  // namespace
+
+std::filesystem::path source_dir() { return env_or("GRPO_SOURCE_DIR", GRPO_SOURCE_DIR_DEFAULT); }
+std::filesystem::path testdata_dir() { return env_or("GRPO_TESTDATA", GRPO_TESTDATA_DEFAULT); }
+std::string python() { return env_or("GRPO_PYTHON", GRPO_PYTHON_DEFAULT); }
+std::string grpo_binary() { return env_or("GRPO_BINARY", GRPO_BINARY_DEFAULT); }
 
 TempDir::TempDir() {
   std::random_device rd;

@@ -9,16 +9,11 @@
 
 namespace grpo::test {
 
-inline std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-// Repository root (set by CTest; defaults to the working directory).
-inline std::filesystem::path source_dir() { return env_or("GRPO_SOURCE_DIR", "."); }
-// Where tests/<dir>/oracle_*.py wrote their reference data.
-inline std::filesystem::path testdata_dir() { return env_or("GRPO_TESTDATA", "testdata"); }
-inline std::string python() { return env_or("GRPO_PYTHON", "python3"); }
-inline std::string grpo_binary() { return env_or("GRPO_BINARY", "grpo"); }
+// Paths come from the environment when set, else from the values CMake compiled into test_util.cpp.
+std::filesystem::path source_dir();    // repository root
+std::filesystem::path testdata_dir();  // where tests/<dir>/oracle_*.py wrote their reference data
+std::string python();                  // the Python that holds the oracles
+std::string grpo_binary();             // the built `grpo` executable
 
 // A fresh empty directory under the system temp dir, removed when the object dies.
 class TempDir {

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
     t0 = clock::now();
     const auto out = tok.encode_batch(batch, false, threads);
     const double batch_s = std::chrono::duration<double>(clock::now() - t0).count();
-    std::printf("grpo    %-12s corpus %.2f MB x%d: single-thread %.1f MB/s, batch (%zu threads) %.1f MB/s\n",
-                tok.source().c_str(), bytes / repeat / 1e6, repeat, bytes / single_s / 1e6,
+    std::printf("grpo %s: corpus %.1f KB x%d: single-thread %.1f MB/s, batch (%zu threads) %.1f MB/s\n",
+                tok.source().c_str(), bytes / repeat / 1e3, repeat, bytes / single_s / 1e6,
                 threads ? threads : grpo::default_thread_count(), bytes / batch_s / 1e6);
     return out.size() == batch.size() && n_tokens > 0 ? 0 : 1;
   } catch (const grpo::Error& e) {

@@ -25,5 +25,5 @@ single = time.perf_counter() - t0
 t0 = time.perf_counter()
 tok.encode_batch(batch, add_special_tokens=False)
 multi = time.perf_counter() - t0
-print(f"hf {tokenizers.__version__} {sys.argv[1]} corpus {nbytes / repeat / 1e6:.2f} MB x{repeat}: "
+print(f"hf {tokenizers.__version__} {sys.argv[1]} corpus {nbytes / repeat / 1e3:.1f} KB x{repeat}: "
       f"single-thread {nbytes / single / 1e6:.1f} MB/s, batch {nbytes / multi / 1e6:.1f} MB/s")

@@ -3,9 +3,8 @@
 // with normalized=true match the normalized text. Leftmost-longest matching, then the token's
 // single_word / lstrip / rstrip rules. Built by Tokenizer::load; split() is const and thread-safe.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>

@@ -44,7 +44,8 @@ std::unique_ptr<Bpe> Bpe::from_json(const nlohmann::json& j, const std::string& 
     if (merges[rank].is_string()) {  // "a b"
       const std::string s = merges[rank].get<std::string>();
       const size_t sp = s.find(' ', 1);
-      if (sp == std::string::npos) fail("{}: model.merges[{}] = '{}' has no space. HINT: merges are \"a b\"", where, rank, s);
+      if (sp == std::string::npos)
+        fail("{}: model.merges[{}] = '{}' has no space. HINT: merges are \"a b\"", where, rank, s);
       a = s.substr(0, sp);
       b = s.substr(sp + 1);
     } else {  // ["a", "b"]
@@ -53,8 +54,8 @@ std::unique_ptr<Bpe> Bpe::from_json(const nlohmann::json& j, const std::string& 
     }
     const TokenId ia = bpe->token_to_id(a), ib = bpe->token_to_id(b), im = bpe->token_to_id(a + b);
     if (ia < 0 || ib < 0 || im < 0)
-      fail("{}: model.merges[{}] ('{}' + '{}') uses a token missing from the vocab. HINT: the file is corrupt",
-           where, rank, a, b);
+      fail("{}: model.merges[{}] ('{}' + '{}') uses a token missing from the vocab. HINT: the file is corrupt", where,
+           rank, a, b);
     bpe->merges_.emplace(pair_key(ia, ib), Merge{int32_t(rank), im});
   }
   for (int b = 0; b < 256; ++b) {
@@ -62,7 +63,8 @@ std::unique_ptr<Bpe> Bpe::from_json(const nlohmann::json& j, const std::string& 
     unicode::append_utf8(ch, unicode::byte_to_char(uint8_t(b)));
     bpe->byte_ids_[b] = bpe->token_to_id(ch);
   }
-  if (j.contains("unk_token") && j["unk_token"].is_string()) bpe->unk_id_ = bpe->token_to_id(j["unk_token"].get<std::string>());
+  if (j.contains("unk_token") && j["unk_token"].is_string())
+    bpe->unk_id_ = bpe->token_to_id(j["unk_token"].get<std::string>());
   bpe->byte_fallback_ = j.value("byte_fallback", false);
   bpe->ignore_merges_ = j.value("ignore_merges", false);
   bpe->fuse_unk_ = j.value("fuse_unk", false);
@@ -83,8 +85,10 @@ void Bpe::initial_symbols(std::string_view piece, bool byte_level, std::vector<T
   if (byte_level) {
     for (unsigned char c : piece) {
       if (byte_ids_[c] < 0)
-        fail("tokenizer: the byte-level alphabet char for byte 0x{:02X} is missing from the vocab. HINT: the "
-             "tokenizer.json is not a byte-level BPE", c);
+        fail(
+            "tokenizer: the byte-level alphabet char for byte 0x{:02X} is missing from the vocab. HINT: the "
+            "tokenizer.json is not a byte-level BPE",
+            c);
       out.push_back(byte_ids_[c]);
     }
     return;
@@ -98,14 +102,18 @@ void Bpe::initial_symbols(std::string_view piece, bool byte_level, std::vector<T
     } else if (byte_fallback_) {  // <0xAB> per byte, as HF does when all exist
       for (size_t k = b; k < i; ++k) {
         const TokenId bid = token_to_id(fmt::format("<0x{:02X}>", static_cast<unsigned char>(piece[k])));
-        if (bid >= 0) out.push_back(bid);
-        else if (unk_id_ >= 0) out.push_back(unk_id_);
+        if (bid >= 0)
+          out.push_back(bid);
+        else if (unk_id_ >= 0)
+          out.push_back(unk_id_);
       }
     } else if (unk_id_ >= 0 && !(fuse_unk_ && !out.empty() && out.back() == unk_id_)) {
       out.push_back(unk_id_);
     } else if (unk_id_ < 0) {
-      fail("tokenizer: character '{}' is not in the vocab and the model has no unk_token. HINT: use a "
-           "byte-level or byte_fallback tokenizer", piece.substr(b, i - b));
+      fail(
+          "tokenizer: character '{}' is not in the vocab and the model has no unk_token. HINT: use a "
+          "byte-level or byte_fallback tokenizer",
+          piece.substr(b, i - b));
     }
   }
 }

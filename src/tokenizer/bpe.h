@@ -2,12 +2,11 @@
 // pre-tokenized piece into ids (HF tokenizers semantics, incl. ignore_merges, byte_fallback, unk).
 // A bounded, sharded word cache makes repeated words O(1). encode() is const and thread-safe.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,7 +44,7 @@ class Bpe {
   std::unordered_map<std::string, TokenId, StringHash, std::equal_to<>> vocab_;
   std::vector<std::string> id_to_token_;
   std::unordered_map<uint64_t, Merge> merges_;  // key: (left id << 32) | right id
-  std::array<TokenId, 256> byte_ids_{};        // byte-alphabet char -> id
+  std::array<TokenId, 256> byte_ids_{};         // byte-alphabet char -> id
   TokenId unk_id_ = -1;
   bool byte_fallback_ = false, ignore_merges_ = false, fuse_unk_ = false;
 

@@ -22,8 +22,10 @@ ChatTemplate::ChatTemplate(std::string tmpl, std::string bos_token, std::string 
 
 ChatTemplate ChatTemplate::from_tokenizer(const Tokenizer& tok) {
   if (tok.chat_template().empty())
-    fail("{}: the tokenizer has no chat_template. HINT: use a model directory whose tokenizer_config.json has one, "
-         "or a plain prompt template", tok.source());
+    fail(
+        "{}: the tokenizer has no chat_template. HINT: use a model directory whose tokenizer_config.json has one, "
+        "or a plain prompt template",
+        tok.source());
   return ChatTemplate(tok.chat_template(), tok.bos_token(), tok.eos_token(), tok.pad_token());
 }
 
@@ -31,14 +33,16 @@ ChatTemplate::~ChatTemplate() = default;
 ChatTemplate::ChatTemplate(ChatTemplate&&) noexcept = default;
 
 std::string ChatTemplate::render(const nlohmann::ordered_json& messages, const ChatRenderOptions& opts) const {
-  if (!messages.is_array()) fail("chat template: messages must be a JSON array. HINT: pass [{{\"role\":..., \"content\":...}}]");
+  if (!messages.is_array())
+    fail("chat template: messages must be a JSON array. HINT: pass [{{\"role\":..., \"content\":...}}]");
   std::vector<std::pair<std::string, jinja::Value>> globals = {
       {"messages", jinja::Value::from_json(messages)},
       {"add_generation_prompt", jinja::Value::boolean(opts.add_generation_prompt)},
       {"tools", jinja::Value::none()},
       {"documents", jinja::Value::none()},
   };
-  const std::pair<const char*, const std::string*> specials[] = {{"bos_token", &c_->bos}, {"eos_token", &c_->eos}, {"pad_token", &c_->pad}};
+  const std::pair<const char*, const std::string*> specials[] = {
+      {"bos_token", &c_->bos}, {"eos_token", &c_->eos}, {"pad_token", &c_->pad}};
   for (const auto& [name, value] : specials)
     if (!value->empty()) globals.emplace_back(name, jinja::Value::string(*value));
   for (const auto& [k, v] : opts.extra.items()) globals.emplace_back(k, jinja::Value::from_json(v));

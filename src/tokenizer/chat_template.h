@@ -3,9 +3,8 @@
 // Parsing happens once (ChatTemplate is immutable; render() is const and thread-safe). Unsupported
 // Jinja constructs throw grpo::Error naming the construct and its line/column.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "src/tokenizer/tokenizer.h"

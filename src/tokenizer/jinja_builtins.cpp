@@ -21,8 +21,10 @@ const std::string& str_arg(const Args& a, size_t k, const char* fn) {
 std::string strip(const std::string& s, const Args& a, bool left, bool right) {
   const std::string chars = a.empty() || a[0].is(T::kNone) ? std::string(" \t\n\r\f\v") : str_arg(a, 0, "strip");
   size_t b = 0, e = s.size();
-  if (left) while (b < e && chars.find(s[b]) != std::string::npos) ++b;
-  if (right) while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+  if (left)
+    while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+  if (right)
+    while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
   return s.substr(b, e - b);
 }
 
@@ -51,7 +53,9 @@ Value split(const std::string& s, const Args& a) {
 
 Value string_method(const std::string& s, const std::string& name) {
   const auto m = [&](auto f) { return Value::function([s, f](Args& a, Kwargs&) { return f(s, a); }); };
-  if (name == "startswith") return m([](const std::string& x, Args& a) { return Value::boolean(x.rfind(str_arg(a, 0, "startswith"), 0) == 0); });
+  if (name == "startswith")
+    return m(
+        [](const std::string& x, Args& a) { return Value::boolean(x.rfind(str_arg(a, 0, "startswith"), 0) == 0); });
   if (name == "endswith")
     return m([](const std::string& x, Args& a) {
       const std::string& suf = str_arg(a, 0, "endswith");
@@ -64,7 +68,8 @@ Value string_method(const std::string& s, const std::string& name) {
   if (name == "lower" || name == "upper")
     return m([up = name == "upper"](const std::string& x, Args&) {
       std::string r = x;
-      for (char& c : r) c = up ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c));
+      for (char& c : r)
+        c = up ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c));
       return Value::string(r);
     });
   if (name == "replace")
@@ -74,10 +79,15 @@ Value string_method(const std::string& s, const std::string& name) {
       if (from.empty()) bad("replace(): empty pattern");
       std::string r;
       size_t pos = 0;
-      for (size_t hit; (hit = x.find(from, pos)) != std::string::npos; pos = hit + from.size()) r += x.substr(pos, hit - pos) + to;
+      for (size_t hit; (hit = x.find(from, pos)) != std::string::npos; pos = hit + from.size())
+        r += x.substr(pos, hit - pos) + to;
       return Value::string(r + x.substr(pos));
     });
-  if (name == "find") return m([](const std::string& x, Args& a) { const size_t p = x.find(str_arg(a, 0, "find")); return Value::integer(p == std::string::npos ? -1 : int64_t(p)); });
+  if (name == "find")
+    return m([](const std::string& x, Args& a) {
+      const size_t p = x.find(str_arg(a, 0, "find"));
+      return Value::integer(p == std::string::npos ? -1 : int64_t(p));
+    });
   bad("unsupported str method '" + name + "'");
 }
 
@@ -181,13 +191,20 @@ Value apply_filter(const std::string& name, const Value& x, Args& args, Kwargs& 
   if (name == "list") {
     if (x.is(T::kList)) return x;
     Value out = Value::new_list();
-    if (x.is(T::kString)) for (char c : x.s) out.list->push_back(Value::string(std::string(1, c)));
-    else if (x.is(T::kDict)) for (const auto& [k, v] : *x.dict) out.list->push_back(Value::string(k));
-    else bad("list needs a list, str or dict");
+    if (x.is(T::kString))
+      for (char c : x.s) out.list->push_back(Value::string(std::string(1, c)));
+    else if (x.is(T::kDict))
+      for (const auto& [k, v] : *x.dict) out.list->push_back(Value::string(k));
+    else
+      bad("list needs a list, str or dict");
     return out;
   }
   if (name == "items") return (*dict_method(x.is(T::kDict) ? x : Value::new_dict(), "items").fn)(args, kwargs);
-  if (name == "int") return Value::integer(x.is(T::kInt) ? x.i : x.is(T::kFloat) ? int64_t(x.f) : x.is(T::kString) ? std::atoll(x.s.c_str()) : 0);
+  if (name == "int")
+    return Value::integer(x.is(T::kInt)      ? x.i
+                          : x.is(T::kFloat)  ? int64_t(x.f)
+                          : x.is(T::kString) ? std::atoll(x.s.c_str())
+                                             : 0);
   if (name == "replace") return (*string_method(to_str(x), "replace").fn)(args, kwargs);
   bad("unsupported filter '" + name + "'");
 }
@@ -197,7 +214,8 @@ Value global_function(const std::string& name) {
     return Value::function([](Args& a, Kwargs& kw) {
       Value ns = Value::new_dict();
       ns.is_namespace = true;
-      if (!a.empty() && a[0].is(T::kDict)) for (const auto& [k, v] : *a[0].dict) ns.set(k, v);
+      if (!a.empty() && a[0].is(T::kDict))
+        for (const auto& [k, v] : *a[0].dict) ns.set(k, v);
       for (auto& [k, v] : kw) ns.set(k, v);
       return ns;
     });
@@ -209,8 +227,10 @@ Value global_function(const std::string& name) {
   if (name == "range")
     return Value::function([](Args& a, Kwargs&) {
       int64_t lo = 0, hi = 0, step = 1;
-      if (a.size() == 1) hi = a[0].i;
-      else if (a.size() >= 2) lo = a[0].i, hi = a[1].i, step = a.size() > 2 ? a[2].i : 1;
+      if (a.size() == 1)
+        hi = a[0].i;
+      else if (a.size() >= 2)
+        lo = a[0].i, hi = a[1].i, step = a.size() > 2 ? a[2].i : 1;
       if (step == 0) bad("range() step must not be zero");
       Value out = Value::new_list();
       for (int64_t k = lo; step > 0 ? k < hi : k > hi; k += step) out.list->push_back(Value::integer(k));

@@ -43,8 +43,12 @@ class Renderer {
 
   void exec(const Node& n) {
     switch (n.kind) {
-      case Node::Kind::kText: out += n.text; break;
-      case Node::Kind::kOutput: out += to_str(eval(*n.expr)); break;
+      case Node::Kind::kText:
+        out += n.text;
+        break;
+      case Node::Kind::kOutput:
+        out += to_str(eval(*n.expr));
+        break;
       case Node::Kind::kIf:
         for (const auto& [cond, body] : n.branches)
           if (!cond || eval(*cond).truthy()) {
@@ -58,26 +62,39 @@ class Renderer {
           scopes.back()[n.targets[0]] = std::move(v);
         } else {
           Value ns = lookup(n.targets[0]);
-          if (!ns.is_namespace) error(n.pos, "cannot set attribute '" + n.targets[1] + "' of " + ns.type_name() + " '" + n.targets[0] + "' (only a namespace() can be assigned)");
+          if (!ns.is_namespace)
+            error(n.pos, "cannot set attribute '" + n.targets[1] + "' of " + ns.type_name() + " '" + n.targets[0] +
+                             "' (only a namespace() can be assigned)");
           ns.set(n.targets[1], std::move(v));
         }
         break;
       }
-      case Node::Kind::kFor: exec_for(n); break;
-      case Node::Kind::kBreak: throw LoopSignal{true};
-      case Node::Kind::kContinue: throw LoopSignal{false};
-      case Node::Kind::kGeneration: run(n.body); break;
+      case Node::Kind::kFor:
+        exec_for(n);
+        break;
+      case Node::Kind::kBreak:
+        throw LoopSignal{true};
+      case Node::Kind::kContinue:
+        throw LoopSignal{false};
+      case Node::Kind::kGeneration:
+        run(n.body);
+        break;
     }
   }
 
   void exec_for(const Node& n) {
     Value seq = eval(*n.expr);
     std::vector<Value> items;
-    if (seq.is(T::kList)) items = *seq.list;
-    else if (seq.is(T::kDict)) for (const auto& [k, v] : *seq.dict) items.push_back(Value::string(k));
-    else if (seq.is(T::kString)) for (char c : seq.s) items.push_back(Value::string(std::string(1, c)));
-    else if (!seq.undefined() && !seq.is(T::kNone)) error(n.pos, "cannot loop over a " + seq.type_name());
-    else if (seq.is(T::kNone)) error(n.pos, "cannot loop over None");
+    if (seq.is(T::kList))
+      items = *seq.list;
+    else if (seq.is(T::kDict))
+      for (const auto& [k, v] : *seq.dict) items.push_back(Value::string(k));
+    else if (seq.is(T::kString))
+      for (char c : seq.s) items.push_back(Value::string(std::string(1, c)));
+    else if (!seq.undefined() && !seq.is(T::kNone))
+      error(n.pos, "cannot loop over a " + seq.type_name());
+    else if (seq.is(T::kNone))
+      error(n.pos, "cannot loop over None");
     if (n.filter) {
       std::vector<Value> kept;
       for (const Value& it : items) {
@@ -122,7 +139,8 @@ class Renderer {
       return;
     }
     if (!item.is(T::kList) || item.list->size() != n.targets.size())
-      error(n.pos, "cannot unpack a " + item.type_name() + " into " + std::to_string(n.targets.size()) + " loop variables");
+      error(n.pos,
+            "cannot unpack a " + item.type_name() + " into " + std::to_string(n.targets.size()) + " loop variables");
     for (size_t k = 0; k < n.targets.size(); ++k) scopes.back()[n.targets[k]] = (*item.list)[k];
   }
 
@@ -144,8 +162,10 @@ int64_t wrap_index(int64_t i, size_t n) { return i < 0 ? i + int64_t(n) : i; }
 
 Value Renderer::eval_inner(const Expr& e) {
   switch (e.kind) {
-    case Expr::Kind::kLiteral: return e.value;
-    case Expr::Kind::kName: return lookup(e.name);
+    case Expr::Kind::kLiteral:
+      return e.value;
+    case Expr::Kind::kName:
+      return lookup(e.name);
     case Expr::Kind::kList: {
       Value l = Value::new_list();
       for (const auto& a : e.args) l.list->push_back(eval(*a));
@@ -178,20 +198,28 @@ Value Renderer::eval_inner(const Expr& e) {
       if (step == 0) error(e.pos, "slice step cannot be zero");
       const size_t n = obj.is(T::kList) ? obj.list->size() : obj.s.size();
       if (!obj.is(T::kList) && !obj.is(T::kString)) error(e.pos, "cannot slice a " + obj.type_name());
-      const auto clamp = [&](int64_t i, int64_t lo, int64_t hi) { return std::max(lo, std::min(hi, wrap_index(i, n))); };
+      const auto clamp = [&](int64_t i, int64_t lo, int64_t hi) {
+        return std::max(lo, std::min(hi, wrap_index(i, n)));
+      };
       int64_t start = step > 0 ? clamp(opt(1, 0), 0, n) : clamp(opt(1, int64_t(n) - 1), -1, int64_t(n) - 1);
       const int64_t stop = e.args[2] ? (step > 0 ? clamp(opt(2, 0), 0, n) : clamp(opt(2, 0), -1, int64_t(n) - 1))
                                      : (step > 0 ? int64_t(n) : -1);
       Value out = obj.is(T::kList) ? Value::new_list() : Value::string("");
       for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
-        if (obj.is(T::kList)) out.list->push_back((*obj.list)[i]);
-        else out.s += obj.s[i];
+        if (obj.is(T::kList))
+          out.list->push_back((*obj.list)[i]);
+        else
+          out.s += obj.s[i];
       }
       return out;
     }
     case Expr::Kind::kCall: {
       Value f = eval(*e.args[0]);
-      if (!f.is(T::kFunction)) error(e.pos, "cannot call a " + f.type_name() + (e.args[0]->kind == Expr::Kind::kName ? " ('" + e.args[0]->name + "' is not a supported function)" : ""));
+      if (!f.is(T::kFunction))
+        error(e.pos,
+              "cannot call a " + f.type_name() +
+                  (e.args[0]->kind == Expr::Kind::kName ? " ('" + e.args[0]->name + "' is not a supported function)"
+                                                        : ""));
       Args args;
       Kwargs kwargs;
       for (size_t k = 1; k < e.args.size(); ++k) args.push_back(eval(*e.args[k]));
@@ -219,8 +247,10 @@ Value Renderer::eval_inner(const Expr& e) {
       if (x.is(T::kFloat)) return Value::number(e.name == "-" ? -x.f : x.f);
       error(e.pos, "bad operand for unary " + e.name + ": " + x.type_name());
     }
-    case Expr::Kind::kBinary: return binary(e);
-    case Expr::Kind::kTernary: return eval(*e.args[0]).truthy() ? eval(*e.args[1]) : eval(*e.args[2]);
+    case Expr::Kind::kBinary:
+      return binary(e);
+    case Expr::Kind::kTernary:
+      return eval(*e.args[0]).truthy() ? eval(*e.args[1]) : eval(*e.args[2]);
   }
   return Value();
 }
@@ -236,13 +266,18 @@ Value Renderer::binary(const Expr& e) {
   if (op == "~") return Value::string(to_str(a) + to_str(b));
   if (op == "in" || op == "not in") {
     bool found = false;
-    if (b.is(T::kString) && a.is(T::kString)) found = b.s.find(a.s) != std::string::npos;
-    else if (b.is(T::kList)) for (const Value& x : *b.list) found = found || equals(a, x);
-    else if (b.is(T::kDict) && a.is(T::kString)) found = b.find(a.s) != nullptr;
-    else error(e.pos, "'in' needs a str, list or dict on the right, got " + b.type_name());
+    if (b.is(T::kString) && a.is(T::kString))
+      found = b.s.find(a.s) != std::string::npos;
+    else if (b.is(T::kList))
+      for (const Value& x : *b.list) found = found || equals(a, x);
+    else if (b.is(T::kDict) && a.is(T::kString))
+      found = b.find(a.s) != nullptr;
+    else
+      error(e.pos, "'in' needs a str, list or dict on the right, got " + b.type_name());
     return Value::boolean(found != (op == "not in"));
   }
-  const bool num = (a.is(T::kInt) || a.is(T::kFloat) || a.is(T::kBool)) && (b.is(T::kInt) || b.is(T::kFloat) || b.is(T::kBool));
+  const bool num =
+      (a.is(T::kInt) || a.is(T::kFloat) || a.is(T::kBool)) && (b.is(T::kInt) || b.is(T::kFloat) || b.is(T::kBool));
   if (op == "+" && a.is(T::kString) && b.is(T::kString)) return Value::string(a.s + b.s);
   if (op == "+" && a.is(T::kList) && b.is(T::kList)) {
     Value l = Value::new_list(*a.list);
@@ -280,7 +315,8 @@ Value Renderer::binary(const Expr& e) {
 
 }  // namespace
 
-std::string render(const Body& body, const std::string& tmpl, const std::vector<std::pair<std::string, Value>>& globals) {
+std::string render(const Body& body, const std::string& tmpl,
+                   const std::vector<std::pair<std::string, Value>>& globals) {
   Renderer r(tmpl);
   for (const auto& [k, v] : globals) r.scopes[0][k] = v;
   try {

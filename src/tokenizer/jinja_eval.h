@@ -11,7 +11,8 @@
 namespace grpo::jinja {
 
 // Renders body; globals are the top-level variables (messages, add_generation_prompt, ...).
-std::string render(const Body& body, const std::string& tmpl, const std::vector<std::pair<std::string, Value>>& globals);
+std::string render(const Body& body, const std::string& tmpl,
+                   const std::vector<std::pair<std::string, Value>>& globals);
 
 // Built-ins. They throw std::invalid_argument with a short reason; the evaluator adds the position.
 Value apply_filter(const std::string& name, const Value& x, Args& args, Kwargs& kwargs);

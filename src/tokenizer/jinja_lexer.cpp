@@ -24,8 +24,8 @@ size_t lex_tag(std::string_view t, size_t i, std::string_view close, std::vector
       ++i;
       continue;
     }
-    if (depth == 0 && (t.compare(i, close.size(), close) == 0 ||
-                       (c == '-' && t.compare(i + 1, close.size(), close) == 0)))
+    if (depth == 0 &&
+        (t.compare(i, close.size(), close) == 0 || (c == '-' && t.compare(i + 1, close.size(), close) == 0)))
       return i;
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t j = i;
@@ -59,8 +59,8 @@ size_t lex_tag(std::string_view t, size_t i, std::string_view close, std::vector
       out.push_back({Token::Kind::kString, s, i});
       i = j + 1;
     } else {
-      static const char* ops[] = {"==", "!=", "<=", ">=", "//", "**", "<", ">", "+", "-", "*", "/", "%", "~",
-                                  "|", ".", ",", ":", "(", ")", "[", "]", "{", "}", "="};
+      static const char* ops[] = {"==", "!=", "<=", ">=", "//", "**", "<", ">", "+", "-", "*", "/", "%",
+                                  "~",  "|",  ".",  ",",  ":",  "(",  ")", "[", "]", "{", "}", "="};
       const char* hit = nullptr;
       for (const char* op : ops)
         if (t.compare(i, std::char_traits<char>::length(op), op) == 0) {
@@ -68,7 +68,8 @@ size_t lex_tag(std::string_view t, size_t i, std::string_view close, std::vector
           break;
         }
       if (hit == nullptr)
-        fail("chat template {}: unexpected character '{}'. HINT: this Jinja construct is not supported", where(t, i), c);
+        fail("chat template {}: unexpected character '{}'. HINT: this Jinja construct is not supported", where(t, i),
+             c);
       if (*hit == '(' || *hit == '[' || *hit == '{') ++depth;
       if ((*hit == ')' || *hit == ']' || *hit == '}') && depth > 0) --depth;
       out.push_back({Token::Kind::kOp, hit, i});
@@ -83,15 +84,19 @@ size_t lex_tag(std::string_view t, size_t i, std::string_view close, std::vector
 std::string where(std::string_view tmpl, size_t pos) {
   size_t line = 1, col = 1;
   for (size_t k = 0; k < pos && k < tmpl.size(); ++k) {
-    if (tmpl[k] == '\n') ++line, col = 1;
-    else ++col;
+    if (tmpl[k] == '\n')
+      ++line, col = 1;
+    else
+      ++col;
   }
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
 std::vector<Token> lex(std::string_view t) {
-  if (t.size() >= 2 && t.substr(t.size() - 2) == "\r\n") t.remove_suffix(2);
-  else if (!t.empty() && t.back() == '\n') t.remove_suffix(1);
+  if (t.size() >= 2 && t.substr(t.size() - 2) == "\r\n")
+    t.remove_suffix(2);
+  else if (!t.empty() && t.back() == '\n')
+    t.remove_suffix(1);
   std::vector<Token> out;
   size_t i = 0;
   bool strip_next = false, trim_newline = false;
@@ -105,8 +110,10 @@ std::vector<Token> lex(std::string_view t) {
     if (strip_next) {
       text.erase(0, std::min(text.size(), text.find_first_not_of(" \t\n\r\f\v")));
     } else if (trim_newline) {
-      if (text.rfind("\r\n", 0) == 0) text.erase(0, 2);
-      else if (!text.empty() && text[0] == '\n') text.erase(0, 1);
+      if (text.rfind("\r\n", 0) == 0)
+        text.erase(0, 2);
+      else if (!text.empty() && text[0] == '\n')
+        text.erase(0, 1);
     }
     if (open == std::string_view::npos) {
       if (!text.empty()) out.push_back({Token::Kind::kText, text, i});
@@ -127,7 +134,8 @@ std::vector<Token> lex(std::string_view t) {
     size_t body = open + 2 + (minus || plus ? 1 : 0);
     if (kind == '#') {
       const size_t end = t.find("#}", body);
-      if (end == std::string_view::npos) fail("chat template {}: comment never closed. HINT: add '#}}'", where(t, open));
+      if (end == std::string_view::npos)
+        fail("chat template {}: comment never closed. HINT: add '#}}'", where(t, open));
       strip_next = t[end - 1] == '-';
       trim_newline = !strip_next;
       i = end + 2;

@@ -1,11 +1,10 @@
 // Recursive-descent parser with Jinja2's precedence (jinja2/parser.py): ternary < or < and < not <
 // comparison < + - < ~ < * / // % < ** < unary < postfix (. [] ()) and filters/tests (| is).
 // So `not x is defined` is `not (x is defined)` and `a|length - 1` is `(a|length) - 1`.
-#include "src/tokenizer/jinja_lexer.h"
-#include "src/tokenizer/jinja_ast.h"
-
 #include <set>
 
+#include "src/tokenizer/jinja_ast.h"
+#include "src/tokenizer/jinja_lexer.h"
 #include "src/util/error.h"
 
 namespace grpo::jinja {
@@ -33,9 +32,10 @@ class Parser {
   const Token& peek(size_t k = 0) const { return toks_[std::min(i_ + k, toks_.size() - 1)]; }
   const Token& next() { return toks_[std::min(i_++, toks_.size() - 1)]; }
   [[noreturn]] void error(const Token& t, const std::string& what) const {
-    fail("chat template {}: {}. HINT: the chat-template interpreter supports for/if/elif/else/set, "
-         "namespace(), loop.*, filters and tests used by HF chat templates",
-         where(tmpl_, t.pos), what);
+    fail(
+        "chat template {}: {}. HINT: the chat-template interpreter supports for/if/elif/else/set, "
+        "namespace(), loop.*, filters and tests used by HF chat templates",
+        where(tmpl_, t.pos), what);
   }
   bool at_op(const char* op) const { return peek().kind == K::kOp && peek().text == op; }
   bool at_name(const char* n) const { return peek().kind == K::kName && peek().text == n; }
@@ -161,8 +161,10 @@ class Parser {
     auto e = make(Expr::Kind::kTernary, pos);
     e->args.push_back(parse_or());
     e->args.push_back(std::move(a));
-    if (at_name("else")) next(), e->args.push_back(parse_expr());
-    else e->args.push_back(make(Expr::Kind::kLiteral, pos));  // undefined
+    if (at_name("else"))
+      next(), e->args.push_back(parse_expr());
+    else
+      e->args.push_back(make(Expr::Kind::kLiteral, pos));  // undefined
     return e;
   }
   ExprPtr parse_or() {
@@ -192,12 +194,15 @@ class Parser {
     for (;;) {
       const Token& t = peek();
       std::string op;
-      if (t.kind == K::kOp && (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == ">" ||
-                               t.text == "<=" || t.text == ">="))
+      if (t.kind == K::kOp &&
+          (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == ">" || t.text == "<=" || t.text == ">="))
         op = t.text;
-      else if (at_name("in")) op = "in";
-      else if (at_name("not") && peek(1).kind == K::kName && peek(1).text == "in") op = "not in", next();
-      else return a;
+      else if (at_name("in"))
+        op = "in";
+      else if (at_name("not") && peek(1).kind == K::kName && peek(1).text == "in")
+        op = "not in", next();
+      else
+        return a;
       next();
       a = binary(op, t.pos, std::move(a), parse_math1());
     }
@@ -351,10 +356,14 @@ ExprPtr Parser::parse_primary() {
     }
     case K::kName: {
       auto e = make(Expr::Kind::kLiteral, t.pos);
-      if (t.text == "true" || t.text == "True") e->value = Value::boolean(true);
-      else if (t.text == "false" || t.text == "False") e->value = Value::boolean(false);
-      else if (t.text == "none" || t.text == "None") e->value = Value::none();
-      else e = make(Expr::Kind::kName, t.pos, t.text);
+      if (t.text == "true" || t.text == "True")
+        e->value = Value::boolean(true);
+      else if (t.text == "false" || t.text == "False")
+        e->value = Value::boolean(false);
+      else if (t.text == "none" || t.text == "None")
+        e->value = Value::none();
+      else
+        e = make(Expr::Kind::kName, t.pos, t.text);
       return e;
     }
     case K::kOp:
@@ -386,7 +395,8 @@ ExprPtr Parser::parse_primary() {
         return e;
       }
       break;
-    default: break;
+    default:
+      break;
   }
   error(t, "unexpected '" + t.text + "' in expression");
 }

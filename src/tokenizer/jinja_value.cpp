@@ -28,12 +28,17 @@ Value Value::function(Function f) {
 
 Value Value::from_json(const nlohmann::ordered_json& j) {
   switch (j.type()) {
-    case nlohmann::ordered_json::value_t::null: return none();
-    case nlohmann::ordered_json::value_t::boolean: return boolean(j.get<bool>());
+    case nlohmann::ordered_json::value_t::null:
+      return none();
+    case nlohmann::ordered_json::value_t::boolean:
+      return boolean(j.get<bool>());
     case nlohmann::ordered_json::value_t::number_integer:
-    case nlohmann::ordered_json::value_t::number_unsigned: return integer(j.get<int64_t>());
-    case nlohmann::ordered_json::value_t::number_float: return number(j.get<double>());
-    case nlohmann::ordered_json::value_t::string: return string(j.get<std::string>());
+    case nlohmann::ordered_json::value_t::number_unsigned:
+      return integer(j.get<int64_t>());
+    case nlohmann::ordered_json::value_t::number_float:
+      return number(j.get<double>());
+    case nlohmann::ordered_json::value_t::string:
+      return string(j.get<std::string>());
     case nlohmann::ordered_json::value_t::array: {
       Value l = new_list();
       for (const auto& e : j) l.list->push_back(from_json(e));
@@ -44,21 +49,30 @@ Value Value::from_json(const nlohmann::ordered_json& j) {
       for (const auto& [k, e] : j.items()) d.dict->emplace_back(k, from_json(e));
       return d;
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
 bool Value::truthy() const {
   switch (type) {
     case Type::kUndefined:
-    case Type::kNone: return false;
-    case Type::kBool: return b;
-    case Type::kInt: return i != 0;
-    case Type::kFloat: return f != 0;
-    case Type::kString: return !s.empty();
-    case Type::kList: return !list->empty();
-    case Type::kDict: return !dict->empty();
-    case Type::kFunction: return true;
+    case Type::kNone:
+      return false;
+    case Type::kBool:
+      return b;
+    case Type::kInt:
+      return i != 0;
+    case Type::kFloat:
+      return f != 0;
+    case Type::kString:
+      return !s.empty();
+    case Type::kList:
+      return !list->empty();
+    case Type::kDict:
+      return !dict->empty();
+    case Type::kFunction:
+      return true;
   }
   return false;
 }
@@ -98,11 +112,16 @@ std::string quote_python(const std::string& s) {
   const char q = s.find('\'') != std::string::npos && s.find('"') == std::string::npos ? '"' : '\'';
   std::string out(1, q);
   for (char c : s) {
-    if (c == q || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else out += c;
+    if (c == q || c == '\\')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
   }
   return out + q;
 }
@@ -111,20 +130,29 @@ std::string quote_python(const std::string& s) {
 
 std::string to_str(const Value& v) {
   switch (v.type) {
-    case Value::Type::kUndefined: return "";
-    case Value::Type::kString: return v.s;
-    default: return repr(v);
+    case Value::Type::kUndefined:
+      return "";
+    case Value::Type::kString:
+      return v.s;
+    default:
+      return repr(v);
   }
 }
 
 std::string repr(const Value& v) {
   switch (v.type) {
-    case Value::Type::kUndefined: return "";
-    case Value::Type::kNone: return "None";
-    case Value::Type::kBool: return v.b ? "True" : "False";
-    case Value::Type::kInt: return std::to_string(v.i);
-    case Value::Type::kFloat: return float_repr(v.f);
-    case Value::Type::kString: return quote_python(v.s);
+    case Value::Type::kUndefined:
+      return "";
+    case Value::Type::kNone:
+      return "None";
+    case Value::Type::kBool:
+      return v.b ? "True" : "False";
+    case Value::Type::kInt:
+      return std::to_string(v.i);
+    case Value::Type::kFloat:
+      return float_repr(v.f);
+    case Value::Type::kString:
+      return quote_python(v.s);
     case Value::Type::kList: {
       std::string out = "[";
       for (size_t k = 0; k < v.list->size(); ++k) out += (k ? ", " : "") + repr((*v.list)[k]);
@@ -136,7 +164,8 @@ std::string repr(const Value& v) {
         out += (k ? ", " : "") + quote_python((*v.dict)[k].first) + ": " + repr((*v.dict)[k].second);
       return out + (v.is_namespace ? "}>" : "}");
     }
-    case Value::Type::kFunction: return "<function>";
+    case Value::Type::kFunction:
+      return "<function>";
   }
   return "";
 }
@@ -144,22 +173,41 @@ std::string repr(const Value& v) {
 std::string to_json(const Value& v) {
   switch (v.type) {
     case Value::Type::kUndefined:
-    case Value::Type::kNone: return "null";
-    case Value::Type::kBool: return v.b ? "true" : "false";
-    case Value::Type::kInt: return std::to_string(v.i);
-    case Value::Type::kFloat: return float_repr(v.f);
+    case Value::Type::kNone:
+      return "null";
+    case Value::Type::kBool:
+      return v.b ? "true" : "false";
+    case Value::Type::kInt:
+      return std::to_string(v.i);
+    case Value::Type::kFloat:
+      return float_repr(v.f);
     case Value::Type::kString: {
       std::string out = "\"";
       for (unsigned char c : v.s) {
         switch (c) {
-          case '"': out += "\\\""; break;
-          case '\\': out += "\\\\"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
-          case '\b': out += "\\b"; break;
-          case '\f': out += "\\f"; break;
-          default: out += c < 0x20 ? fmt::format("\\u{:04x}", c) : std::string(1, char(c));
+          case '"':
+            out += "\\\"";
+            break;
+          case '\\':
+            out += "\\\\";
+            break;
+          case '\n':
+            out += "\\n";
+            break;
+          case '\r':
+            out += "\\r";
+            break;
+          case '\t':
+            out += "\\t";
+            break;
+          case '\b':
+            out += "\\b";
+            break;
+          case '\f':
+            out += "\\f";
+            break;
+          default:
+            out += c < 0x20 ? fmt::format("\\u{:04x}", c) : std::string(1, char(c));
         }
       }
       return out + "\"";
@@ -175,7 +223,8 @@ std::string to_json(const Value& v) {
         out += (k ? ", " : "") + to_json(Value::string((*v.dict)[k].first)) + ": " + to_json((*v.dict)[k].second);
       return out + "}";
     }
-    case Value::Type::kFunction: return "null";
+    case Value::Type::kFunction:
+      return "null";
   }
   return "null";
 }
@@ -183,13 +232,17 @@ std::string to_json(const Value& v) {
 bool equals(const Value& a, const Value& b) {
   using T = Value::Type;
   const auto num = [](const Value& x) { return x.is(T::kInt) || x.is(T::kFloat) || x.is(T::kBool); };
-  const auto as_double = [](const Value& x) { return x.is(T::kFloat) ? x.f : x.is(T::kInt) ? double(x.i) : double(x.b); };
+  const auto as_double = [](const Value& x) {
+    return x.is(T::kFloat) ? x.f : x.is(T::kInt) ? double(x.i) : double(x.b);
+  };
   if (num(a) && num(b)) return as_double(a) == as_double(b);
   if (a.type != b.type) return false;
   switch (a.type) {
     case T::kUndefined:
-    case T::kNone: return true;
-    case T::kString: return a.s == b.s;
+    case T::kNone:
+      return true;
+    case T::kString:
+      return a.s == b.s;
     case T::kList:
       if (a.list->size() != b.list->size()) return false;
       for (size_t k = 0; k < a.list->size(); ++k)
@@ -202,7 +255,8 @@ bool equals(const Value& a, const Value& b) {
         if (y == nullptr || !equals(x, *y)) return false;
       }
       return true;
-    default: return a.fn == b.fn;
+    default:
+      return a.fn == b.fn;
   }
 }
 

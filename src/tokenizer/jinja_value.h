@@ -2,11 +2,10 @@
 // list/dict plus Jinja's Undefined, namespace objects and callables. Copies share list/dict
 // storage, as Python references do. Used only by jinja_*.cpp and chat_template.cpp.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,10 +30,26 @@ struct Value {
   std::shared_ptr<Function> fn;
 
   static Value none() { return with(Type::kNone); }
-  static Value boolean(bool v) { auto x = with(Type::kBool); x.b = v; return x; }
-  static Value integer(int64_t v) { auto x = with(Type::kInt); x.i = v; return x; }
-  static Value number(double v) { auto x = with(Type::kFloat); x.f = v; return x; }
-  static Value string(std::string v) { auto x = with(Type::kString); x.s = std::move(v); return x; }
+  static Value boolean(bool v) {
+    auto x = with(Type::kBool);
+    x.b = v;
+    return x;
+  }
+  static Value integer(int64_t v) {
+    auto x = with(Type::kInt);
+    x.i = v;
+    return x;
+  }
+  static Value number(double v) {
+    auto x = with(Type::kFloat);
+    x.f = v;
+    return x;
+  }
+  static Value string(std::string v) {
+    auto x = with(Type::kString);
+    x.s = std::move(v);
+    return x;
+  }
   static Value new_list(std::vector<Value> v = {});
   static Value new_dict();
   static Value function(Function f);
@@ -44,11 +59,15 @@ struct Value {
   bool undefined() const { return type == Type::kUndefined; }
   bool truthy() const;
   const Value* find(const std::string& key) const;  // dict lookup; nullptr when absent
-  void set(const std::string& key, Value v);         // dict insert or overwrite
+  void set(const std::string& key, Value v);        // dict insert or overwrite
   std::string type_name() const;
 
  private:
-  static Value with(Type t) { Value v; v.type = t; return v; }
+  static Value with(Type t) {
+    Value v;
+    v.type = t;
+    return v;
+  }
 };
 
 std::string to_str(const Value& v);   // Python str(); Undefined renders as ""

@@ -65,9 +65,10 @@ void Normalizer::add(const nlohmann::json& j, const std::string& where, std::vec
   } else if (type == "Replace" && j.at("pattern").contains("String")) {
     steps.push_back({Kind::kReplace, j["pattern"]["String"].get<std::string>(), j.at("content").get<std::string>()});
   } else {
-    fail("{}: unsupported normalizer '{}'{}. HINT: supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Prepend, "
-         "Replace with a String pattern",
-         where, type, type == "Replace" ? " with a Regex pattern" : "");
+    fail(
+        "{}: unsupported normalizer '{}'{}. HINT: supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Prepend, "
+        "Replace with a String pattern",
+        where, type, type == "Replace" ? " with a Regex pattern" : "");
   }
 }
 
@@ -80,7 +81,9 @@ Normalizer Normalizer::from_json(const nlohmann::json& j, const std::string& whe
 std::string Normalizer::apply(std::string_view text) const {
   std::string s(text);
   // ASCII text is already in every normalization form: skip utf8proc for it (most of English/code).
-  const auto ascii = [&] { return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }); };
+  const auto ascii = [&] {
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  };
   for (const Step& st : steps_) {
     switch (st.kind) {
       case Kind::kNfc:
@@ -95,8 +98,12 @@ std::string Normalizer::apply(std::string_view text) const {
       case Kind::kNfkd:
         if (!ascii()) s = utf8proc_form(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
         break;
-      case Kind::kLowercase: s = lowercase(s); break;
-      case Kind::kReplace: s = replace_all(s, st.pattern, st.content); break;
+      case Kind::kLowercase:
+        s = lowercase(s);
+        break;
+      case Kind::kReplace:
+        s = replace_all(s, st.pattern, st.content);
+        break;
       case Kind::kPrepend:
         if (!s.empty()) s = st.content + s;
         break;

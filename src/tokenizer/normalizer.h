@@ -3,7 +3,6 @@
 // const and thread-safe. Unknown normalizer types are rejected at load time, never ignored.
 #pragma once
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>

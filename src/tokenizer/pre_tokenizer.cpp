@@ -36,18 +36,27 @@ void PreTokenizer::add(const nlohmann::json& j, const std::string& where) {
     const bool literal = pat.contains("String");
     st.regex.emplace_back(pat.at(literal ? "String" : "Regex").get<std::string>(), literal, where);
     const std::string b = j.at("behavior").get<std::string>();
-    if (b == "Isolated") st.behavior = Behavior::kIsolated;
-    else if (b == "Removed") st.behavior = Behavior::kRemoved;
-    else if (b == "MergedWithPrevious") st.behavior = Behavior::kMergedWithPrevious;
-    else if (b == "MergedWithNext") st.behavior = Behavior::kMergedWithNext;
-    else if (b == "Contiguous") st.behavior = Behavior::kContiguous;
-    else fail("{}: unknown Split behavior '{}'. HINT: use Isolated, Removed, MergedWithPrevious, MergedWithNext "
-              "or Contiguous", where, b);
+    if (b == "Isolated")
+      st.behavior = Behavior::kIsolated;
+    else if (b == "Removed")
+      st.behavior = Behavior::kRemoved;
+    else if (b == "MergedWithPrevious")
+      st.behavior = Behavior::kMergedWithPrevious;
+    else if (b == "MergedWithNext")
+      st.behavior = Behavior::kMergedWithNext;
+    else if (b == "Contiguous")
+      st.behavior = Behavior::kContiguous;
+    else
+      fail(
+          "{}: unknown Split behavior '{}'. HINT: use Isolated, Removed, MergedWithPrevious, MergedWithNext "
+          "or Contiguous",
+          where, b);
     steps_.push_back(std::move(st));
   } else if (type == "Digits") {
     steps_.push_back({Kind::kDigits, {}, Behavior::kIsolated, false, j.value("individual_digits", false)});
   } else if (type == "ByteLevel") {
-    if (j.value("add_prefix_space", false)) steps_.push_back({Kind::kByteLevelPrefix, {}, Behavior::kIsolated, false, false});
+    if (j.value("add_prefix_space", false))
+      steps_.push_back({Kind::kByteLevelPrefix, {}, Behavior::kIsolated, false, false});
     if (j.value("use_regex", true)) {
       Step st{Kind::kSplit, {}, Behavior::kIsolated, false, false};
       st.regex.emplace_back(kGpt2Pattern, false, where);
@@ -80,11 +89,16 @@ void PreTokenizer::apply(const Step& st, std::string_view piece, std::vector<std
     for (size_t i = 0; i < piece.size();) {
       const size_t b = i;
       if (!is_numeric(unicode::next_codepoint(piece, i))) continue;
-      if (!st.individual_digits && !matches.empty() && matches.back().second == b) matches.back().second = i;
-      else matches.emplace_back(b, i);
+      if (!st.individual_digits && !matches.empty() && matches.back().second == b)
+        matches.back().second = i;
+      else
+        matches.emplace_back(b, i);
     }
   }
-  struct Span { size_t b, e; bool match; };
+  struct Span {
+    size_t b, e;
+    bool match;
+  };
   std::vector<Span> spans;
   size_t prev = 0;
   for (auto [b, e] : matches) {
@@ -100,16 +114,25 @@ void PreTokenizer::apply(const Step& st, std::string_view piece, std::vector<std
     const bool prev_match = k > 0 && spans[k - 1].match;
     bool merge = false;
     switch (st.behavior) {
-      case Behavior::kIsolated: break;
+      case Behavior::kIsolated:
+        break;
       case Behavior::kRemoved:
         if (s.match) continue;
         break;
-      case Behavior::kMergedWithPrevious: merge = s.match && k > 0 && !prev_match; break;
-      case Behavior::kMergedWithNext: merge = !s.match && prev_match; break;
-      case Behavior::kContiguous: merge = s.match && prev_match; break;
+      case Behavior::kMergedWithPrevious:
+        merge = s.match && k > 0 && !prev_match;
+        break;
+      case Behavior::kMergedWithNext:
+        merge = !s.match && prev_match;
+        break;
+      case Behavior::kContiguous:
+        merge = s.match && prev_match;
+        break;
     }
-    if (merge) out.back() = std::string_view(out.back().data(), piece.data() + s.e - out.back().data());
-    else out.push_back(piece.substr(s.b, s.e - s.b));
+    if (merge)
+      out.back() = std::string_view(out.back().data(), piece.data() + s.e - out.back().data());
+    else
+      out.push_back(piece.substr(s.b, s.e - s.b));
   }
 }
 

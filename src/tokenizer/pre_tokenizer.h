@@ -2,9 +2,8 @@
 // by one (HF tokenizers semantics for Sequence, Split, ByteLevel, Digits). Built by Tokenizer::load;
 // split() is const and thread-safe. Unknown types are rejected at load time.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <deque>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -36,7 +36,8 @@ PromptTemplate PromptTemplate::create(const std::string& spec, const Tokenizer* 
       if (!lit.empty()) t.parts_.push_back({lit, false}), lit.clear();
       const std::string field = text.substr(i + 1, end - i - 1);
       if (field.empty() || field.find_first_of("{ ") != std::string::npos)
-        fail("prompt template: bad placeholder '{{{}}}' at offset {}. HINT: use {{field}} with a dataset field name", field, i);
+        fail("prompt template: bad placeholder '{{{}}}' at offset {}. HINT: use {{field}} with a dataset field name",
+             field, i);
       t.parts_.push_back({field, true});
       i = end;
     } else if (c == '}') {
@@ -58,8 +59,10 @@ std::string PromptTemplate::render(const nlohmann::json& row, const std::string&
     }
     auto it = row.is_object() ? row.find(p.text) : row.end();
     if (!row.is_object() || it == row.end())
-      fail("{}: missing field '{}' required by the prompt template. HINT: add it to every row, or change the "
-           "template's placeholders", where, p.text);
+      fail(
+          "{}: missing field '{}' required by the prompt template. HINT: add it to every row, or change the "
+          "template's placeholders",
+          where, p.text);
     out += it->is_string() ? it->get<std::string>() : it->dump();
   }
   if (!chat_) return out;

@@ -4,9 +4,8 @@
 //   anything else is user text with {field} placeholders filled from the row ("{{"/"}}" = braces).
 // Immutable after create(); render() is const and thread-safe.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

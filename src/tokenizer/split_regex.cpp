@@ -36,8 +36,10 @@ std::string SplitRegex::translate(const std::string& p, bool& ws_lookahead, cons
     const char c = p[i];
     if (!in_class && p.compare(i, kLookaheadIdiom.size(), kLookaheadIdiom) == 0) {
       if (i + kLookaheadIdiom.size() != p.size())
-        fail("{}: the look-ahead idiom '{}' must be the last alternative of the pattern. HINT: reorder the "
-             "alternatives or use a tokenizer.json without look-arounds", where, kLookaheadIdiom);
+        fail(
+            "{}: the look-ahead idiom '{}' must be the last alternative of the pattern. HINT: reorder the "
+            "alternatives or use a tokenizer.json without look-arounds",
+            where, kLookaheadIdiom);
       if (out.empty() || out.back() != '|' || depth != 0)
         fail("{}: the look-ahead idiom '{}' must follow a top-level '|'. HINT: this pattern shape is not supported",
              where, kLookaheadIdiom);
@@ -49,16 +51,20 @@ std::string SplitRegex::translate(const std::string& p, bool& ws_lookahead, cons
     if (c == '\\' && i + 1 < p.size()) {
       const char e = p[++i];
       std::string body;
-      if (e == 's') body = ws;
-      else if (e == 'd') body = "\\p{Nd}";
-      else if (e == 'w') body = "\\p{L}\\p{M}\\p{Nd}\\p{Pc}";
+      if (e == 's')
+        body = ws;
+      else if (e == 'd')
+        body = "\\p{Nd}";
+      else if (e == 'w')
+        body = "\\p{L}\\p{M}\\p{Nd}\\p{Pc}";
       if (!body.empty()) {
         out += in_class ? body : "[" + body + "]";
       } else if (e == 'S' || e == 'D' || e == 'W') {
         if (in_class)
-          fail("{}: regex construct '\\{}' inside a character class at offset {} is not supported. HINT: rewrite "
-               "the class without the negated shorthand",
-               where, e, i - 1);
+          fail(
+              "{}: regex construct '\\{}' inside a character class at offset {} is not supported. HINT: rewrite "
+              "the class without the negated shorthand",
+              where, e, i - 1);
         out += std::string("[^") + (e == 'S' ? ws : e == 'D' ? "\\p{Nd}" : "\\p{L}\\p{M}\\p{Nd}\\p{Pc}") + "]";
       } else {
         out += '\\';
@@ -78,9 +84,10 @@ std::string SplitRegex::translate(const std::string& p, bool& ws_lookahead, cons
     if (!in_class && c == ')') --depth;
     const auto at = [&](std::string_view s) { return p.compare(i, s.size(), s) == 0; };
     if (!in_class && (at("(?=") || at("(?!") || ((at("(?<=") || at("(?<!")))))
-      fail("{}: regex look-around '{}' at offset {} is not supported (RE2 has none; only the idiom '{}' is "
-           "emulated). HINT: use a tokenizer.json whose Split patterns avoid look-arounds",
-           where, p.substr(i, 3), i, kLookaheadIdiom);
+      fail(
+          "{}: regex look-around '{}' at offset {} is not supported (RE2 has none; only the idiom '{}' is "
+          "emulated). HINT: use a tokenizer.json whose Split patterns avoid look-arounds",
+          where, p.substr(i, 3), i, kLookaheadIdiom);
     out += c;
   }
   return out;
@@ -93,8 +100,8 @@ SplitRegex::SplitRegex(const std::string& pattern, bool literal, const std::stri
   opt.set_max_mem(64 << 20);
   re_ = std::make_unique<RE2>(translated, opt);
   if (!re_->ok())
-    fail("{}: cannot compile regex '{}': {}. HINT: the pattern uses a construct RE2 does not support", where,
-         pattern, re_->error());
+    fail("{}: cannot compile regex '{}': {}. HINT: the pattern uses a construct RE2 does not support", where, pattern,
+         re_->error());
   if (ws_lookahead_) {  // the alternatives before the idiom: drop "|[ws]+" from the end
     const std::string ws_alt = std::string("|[") + unicode::whitespace_class_body() + "]+";
     before_ws_ = std::make_unique<RE2>(translated.substr(0, translated.size() - ws_alt.size()), opt);

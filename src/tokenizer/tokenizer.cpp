@@ -25,8 +25,10 @@ void encode_span(const Tokenizer::Impl& t, std::string_view span, std::vector<To
   const std::string norm = t.normalizer.apply(span);
   if (t.normalized_added.empty()) return encode_plain(t, norm, out);
   for (const Segment& s : t.normalized_added.split(norm)) {
-    if (s.id >= 0) out.push_back(s.id);
-    else encode_plain(t, std::string_view(norm).substr(s.begin, s.end - s.begin), out);
+    if (s.id >= 0)
+      out.push_back(s.id);
+    else
+      encode_plain(t, std::string_view(norm).substr(s.begin, s.end - s.begin), out);
   }
 }
 
@@ -46,8 +48,10 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool add_special_t
   out.reserve(text.size() / 3 + 4);
   if (add_special_tokens) out.insert(out.end(), t.prefix_ids.begin(), t.prefix_ids.end());
   for (const Segment& s : t.raw_added.split(text)) {
-    if (s.id >= 0) out.push_back(s.id);
-    else encode_span(t, text.substr(s.begin, s.end - s.begin), out);
+    if (s.id >= 0)
+      out.push_back(s.id);
+    else
+      encode_span(t, text.substr(s.begin, s.end - s.begin), out);
   }
   if (add_special_tokens) out.insert(out.end(), t.suffix_ids.begin(), t.suffix_ids.end());
   return out;
@@ -62,10 +66,10 @@ std::vector<std::vector<TokenId>> Tokenizer::encode_batch(const std::vector<std:
 
 void Tokenizer::append_token_bytes(TokenId id, bool skip_special_tokens, std::string& out) const {
   const Impl& t = *impl_;
-  if (id < 0 || size_t(id) >= t.decoded.size() || (t.decoded[id].empty() && t.model->id_to_token(id) == nullptr &&
-                                                    !t.added_by_id.count(id)))
-    fail("decode: token id {} is not in the vocabulary of {} (size {}). HINT: the ids come from another tokenizer",
-         id, t.source, t.decoded.size());
+  if (id < 0 || size_t(id) >= t.decoded.size() ||
+      (t.decoded[id].empty() && t.model->id_to_token(id) == nullptr && !t.added_by_id.count(id)))
+    fail("decode: token id {} is not in the vocabulary of {} (size {}). HINT: the ids come from another tokenizer", id,
+         t.source, t.decoded.size());
   if (skip_special_tokens && t.special[id]) return;
   if (t.join_with_space && !out.empty()) out += ' ';
   out += t.decoded[id];

@@ -33,8 +33,8 @@ class Tokenizer {
   // are always recognised, as in HF. Invalid UTF-8 is first replaced (U+FFFD per bad sequence).
   std::vector<TokenId> encode(std::string_view text, bool add_special_tokens = false) const;
   // Encodes texts on `threads` threads (0 = all cores). Result i belongs to texts[i].
-  std::vector<std::vector<TokenId>> encode_batch(const std::vector<std::string>& texts,
-                                                 bool add_special_tokens = false, size_t threads = 0) const;
+  std::vector<std::vector<TokenId>> encode_batch(const std::vector<std::string>& texts, bool add_special_tokens = false,
+                                                 size_t threads = 0) const;
 
   // Ids -> text; bytes that do not form valid UTF-8 become U+FFFD, as in HF. Unknown ids throw.
   std::string decode(std::span<const TokenId> ids, bool skip_special_tokens = false) const;

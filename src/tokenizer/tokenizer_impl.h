@@ -25,7 +25,7 @@ struct Tokenizer::Impl {
   std::vector<TokenId> prefix_ids, suffix_ids;  // post_processor template around $A
   // Decoder: token id -> the bytes it decodes to (ByteLevel mapping applied, HF per-token rule).
   std::vector<std::string> decoded;
-  std::vector<char> special;  // id -> is a special added token
+  std::vector<char> special;     // id -> is a special added token
   bool join_with_space = false;  // no decoder: HF joins token strings with ' '
   size_t vocab_size = 0;
 

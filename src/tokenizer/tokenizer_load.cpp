@@ -87,8 +87,10 @@ std::string byte_level_bytes(const std::string& token) {
 
 std::shared_ptr<const Tokenizer::Impl> load_tokenizer_impl(const std::string& path) {
   fs::path json_path = path, dir = path;
-  if (fs::is_directory(json_path)) json_path /= "tokenizer.json";
-  else dir = json_path.parent_path();
+  if (fs::is_directory(json_path))
+    json_path /= "tokenizer.json";
+  else
+    dir = json_path.parent_path();
   if (!fs::exists(json_path))
     fail("{}: not found. HINT: --tokenizer takes a model directory with tokenizer.json, or the file itself",
          json_path.string());
@@ -107,7 +109,7 @@ std::shared_ptr<const Tokenizer::Impl> load_tokenizer_impl(const std::string& pa
   size_t max_id = t->model->vocab_size();
   for (const auto& a : j.value("added_tokens", nlohmann::json::array())) {
     AddedToken tok{a.at("id").get<TokenId>(), a.at("content").get<std::string>(), a.value("single_word", false),
-                   a.value("lstrip", false),      a.value("rstrip", false),           a.value("normalized", false),
+                   a.value("lstrip", false),  a.value("rstrip", false),           a.value("normalized", false),
                    a.value("special", false)};
     // HF matches normalized tokens against normalized text, so their content is normalized too.
     if (tok.normalized) tok.content = t->normalizer.apply(tok.content);
@@ -138,7 +140,8 @@ std::shared_ptr<const Tokenizer::Impl> load_tokenizer_impl(const std::string& pa
       if (s.empty()) return -1;
       auto it = t->added_by_content.find(s);
       const TokenId id = it != t->added_by_content.end() ? it->second : t->model->token_to_id(s);
-      if (id < 0) fail("{}: {} '{}' is not in the vocabulary. HINT: fix the config's {}", cfg_path.string(), key, s, key);
+      if (id < 0)
+        fail("{}: {} '{}' is not in the vocabulary. HINT: fix the config's {}", cfg_path.string(), key, s, key);
       return id;
     };
     t->bos_id = id_of(t->bos_token, "bos_token");
@@ -146,7 +149,8 @@ std::shared_ptr<const Tokenizer::Impl> load_tokenizer_impl(const std::string& pa
     t->pad_id = id_of(t->pad_token, "pad_token");
     if (cfg.contains("chat_template")) {
       const auto& ct = cfg["chat_template"];
-      if (ct.is_string()) t->chat_template = ct.get<std::string>();
+      if (ct.is_string())
+        t->chat_template = ct.get<std::string>();
       else if (ct.is_array())  // [{"name": "default", "template": ...}, ...]
         for (const auto& e : ct)
           if (e.value("name", "") == "default") t->chat_template = e.value("template", "");

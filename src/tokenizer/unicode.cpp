@@ -53,9 +53,12 @@ uint32_t next_codepoint(std::string_view s, size_t& i) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data() + i);
   i += n;
   switch (n) {
-    case 1: return p[0];
-    case 2: return (uint32_t(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-    case 3: return (uint32_t(p[0] & 0x0F) << 12) | (uint32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    case 1:
+      return p[0];
+    case 2:
+      return (uint32_t(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+    case 3:
+      return (uint32_t(p[0] & 0x0F) << 12) | (uint32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
     default:
       return (uint32_t(p[0] & 0x07) << 18) | (uint32_t(p[1] & 0x3F) << 12) | (uint32_t(p[2] & 0x3F) << 6) |
              (p[3] & 0x3F);
@@ -96,8 +99,7 @@ bool is_valid_utf8(std::string_view s) {
 
 bool is_whitespace(uint32_t cp) {
   return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000;
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 const char* whitespace_class_body() {

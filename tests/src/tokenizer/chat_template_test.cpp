@@ -46,8 +46,12 @@ TEST(ChatTemplate, ExpressionsFollowPythonSemantics) {
   const char* msgs = R"([{"role":"user","content":"a</think>\nb"},{"role":"assistant","content":"c"}])";
   EXPECT_EQ(render("{% for m in messages[::-1] %}{{ loop.index0 }}{{ m.role[0] }}{% endfor %}", msgs), "0a1u");
   EXPECT_EQ(render("{{ messages[0].content.split('</think>')[-1].lstrip('\\n') }}", msgs), "b");
-  EXPECT_EQ(render("{% set ns = namespace(n=0) %}{% for m in messages %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}", msgs), "2");
-  EXPECT_EQ(render("{{ messages|length - 1 }} {{ x is defined }} {{ not x is defined }} {{ none }}", msgs), "1 False True None");
+  EXPECT_EQ(
+      render("{% set ns = namespace(n=0) %}{% for m in messages %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}",
+             msgs),
+      "2");
+  EXPECT_EQ(render("{{ messages|length - 1 }} {{ x is defined }} {{ not x is defined }} {{ none }}", msgs),
+            "1 False True None");
   EXPECT_EQ(render("{{ 'a' if messages else 'b' }}{{ [1, 'x'] }}{{ {'k': true}|tojson }}"), "b[1, 'x']{\"k\": true}");
 }
 

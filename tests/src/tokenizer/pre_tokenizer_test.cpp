@@ -44,8 +44,7 @@ TEST(PreTokenizer, DigitsAndByteLevel) {
             (V{" Hello", " world"}));
   EXPECT_TRUE(PreTokenizer::from_json({{"type", "ByteLevel"}}, "t").byte_level());
   // A step after ByteLevel, and unknown types, are rejected.
-  const nlohmann::json seq = {{"type", "Sequence"},
-                              {"pretokenizers", {{{"type", "ByteLevel"}}, {{"type", "Digits"}}}}};
+  const nlohmann::json seq = {{"type", "Sequence"}, {"pretokenizers", {{{"type", "ByteLevel"}}, {{"type", "Digits"}}}}};
   EXPECT_THROW(PreTokenizer::from_json(seq, "t"), Error);
   EXPECT_THROW(PreTokenizer::from_json({{"type", "Metaspace"}}, "t"), Error);
 }

@@ -14,7 +14,9 @@ namespace {
 TEST(PromptTemplate, R1ZeroIsThePaperTemplate) {
   const auto t = PromptTemplate::create("r1_zero");
   const std::string s = t.render({{"prompt", "What is 2+3?"}});
-  EXPECT_EQ(s.rfind("A conversation between User and Assistant. The user asks a question, and the Assistant solves it.", 0), 0u);
+  EXPECT_EQ(
+      s.rfind("A conversation between User and Assistant. The user asks a question, and the Assistant solves it.", 0),
+      0u);
   EXPECT_NE(s.find("<think> reasoning process here </think> <answer> answer here </answer>"), std::string::npos);
   const std::string tail = "</answer>. User: What is 2+3?. Assistant:";
   EXPECT_EQ(s.substr(s.size() - tail.size()), tail);

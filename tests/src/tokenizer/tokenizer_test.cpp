@@ -94,14 +94,24 @@ void check_SpecialIdsAndVocabMatchTransformers(const std::string& name) {
 // Plain tests per tokenizer (not TEST_P): CTest discovery mangles parameterised test names.
 TEST(TokenizerParity, IdsMatchHuggingFace_Qwen3) { check_IdsMatchHuggingFace("qwen3"); }
 TEST(TokenizerParity, IdsMatchHuggingFace_DeepSeekV3) { check_IdsMatchHuggingFace("deepseek_v3"); }
-TEST(TokenizerParity, DecodeMatchesHuggingFaceAndRoundTrips_Qwen3) { check_DecodeMatchesHuggingFaceAndRoundTrips("qwen3"); }
-TEST(TokenizerParity, DecodeMatchesHuggingFaceAndRoundTrips_DeepSeekV3) { check_DecodeMatchesHuggingFaceAndRoundTrips("deepseek_v3"); }
+TEST(TokenizerParity, DecodeMatchesHuggingFaceAndRoundTrips_Qwen3) {
+  check_DecodeMatchesHuggingFaceAndRoundTrips("qwen3");
+}
+TEST(TokenizerParity, DecodeMatchesHuggingFaceAndRoundTrips_DeepSeekV3) {
+  check_DecodeMatchesHuggingFaceAndRoundTrips("deepseek_v3");
+}
 TEST(TokenizerParity, BatchEqualsSingle_Qwen3) { check_BatchEqualsSingle("qwen3"); }
 TEST(TokenizerParity, BatchEqualsSingle_DeepSeekV3) { check_BatchEqualsSingle("deepseek_v3"); }
-TEST(TokenizerParity, StreamingDecodeHoldsBackPartialCharacters_Qwen3) { check_StreamingDecodeHoldsBackPartialCharacters("qwen3"); }
-TEST(TokenizerParity, StreamingDecodeHoldsBackPartialCharacters_DeepSeekV3) { check_StreamingDecodeHoldsBackPartialCharacters("deepseek_v3"); }
+TEST(TokenizerParity, StreamingDecodeHoldsBackPartialCharacters_Qwen3) {
+  check_StreamingDecodeHoldsBackPartialCharacters("qwen3");
+}
+TEST(TokenizerParity, StreamingDecodeHoldsBackPartialCharacters_DeepSeekV3) {
+  check_StreamingDecodeHoldsBackPartialCharacters("deepseek_v3");
+}
 TEST(TokenizerParity, SpecialIdsAndVocabMatchTransformers_Qwen3) { check_SpecialIdsAndVocabMatchTransformers("qwen3"); }
-TEST(TokenizerParity, SpecialIdsAndVocabMatchTransformers_DeepSeekV3) { check_SpecialIdsAndVocabMatchTransformers("deepseek_v3"); }
+TEST(TokenizerParity, SpecialIdsAndVocabMatchTransformers_DeepSeekV3) {
+  check_SpecialIdsAndVocabMatchTransformers("deepseek_v3");
+}
 
 TEST(TokenizerStream, SplitCharacterIsHeldBackUntilComplete) {
   // "€" is E2 82 AC. In the GPT-2 byte alphabet 0xE2 -> U+00E2 "â", 0x82 (unprintable) -> U+0124 "Ĥ"

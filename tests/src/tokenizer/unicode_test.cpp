@@ -15,7 +15,7 @@ TEST(Unicode, LossyReplacesMaximalSubparts) {
   // F0 needs 90..BF next; 80 is not, so F0 alone is a subpart, then 80 (a stray continuation).
   EXPECT_EQ(unicode::utf8_lossy("\xF0\x80"), kFffd + kFffd);
   EXPECT_EQ(unicode::utf8_lossy("ok \xE2\x82\xAC"), "ok \xE2\x82\xAC");
-  EXPECT_EQ(unicode::utf8_lossy(kFffd), kFffd);  // a real U+FFFD stays one
+  EXPECT_EQ(unicode::utf8_lossy(kFffd), kFffd);          // a real U+FFFD stays one
   EXPECT_FALSE(unicode::is_valid_utf8("\xED\xA0\x80"));  // a UTF-16 surrogate is not UTF-8
 }
 
@@ -23,7 +23,7 @@ TEST(Unicode, IncompleteTail) {
   EXPECT_EQ(unicode::incomplete_utf8_tail("a\xE2\x82"), 2u);
   EXPECT_EQ(unicode::incomplete_utf8_tail("a\xF0\x9F\x98"), 3u);
   EXPECT_EQ(unicode::incomplete_utf8_tail("\xE2\x82\xAC"), 0u);  // complete
-  EXPECT_EQ(unicode::incomplete_utf8_tail("a\x80"), 0u);          // invalid, not incomplete
+  EXPECT_EQ(unicode::incomplete_utf8_tail("a\x80"), 0u);         // invalid, not incomplete
   EXPECT_EQ(unicode::incomplete_utf8_tail(""), 0u);
 }
 

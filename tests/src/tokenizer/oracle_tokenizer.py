@@ -5,7 +5,7 @@ Reads tests/data/tokenizer_corpus.jsonl and tests/data/tokenizers/{qwen3,deepsee
 those local directories (no hub). Writes into argv[1]/tokenizer/:
   NAME_ids.jsonl   {"text", "ids" (no special tokens), "ids_special" (transformers, add_special_tokens=True),
                     "decoded" (tokenizers decode of ids), "tokens_version"}
-  NAME_chat.jsonl  {"messages", "add_generation_prompt", "rendered"}
+  NAME_chat.jsonl  {"messages", "add_generation_prompt", "rendered"[, "extra" template variables]}
 """
 import json
 import os
@@ -54,6 +54,20 @@ for name in ("qwen3", "deepseek_v3"):
                 rendered = tf.apply_chat_template(conv, tokenize=False, add_generation_prompt=agp)
                 f.write(json.dumps({"messages": conv, "add_generation_prompt": agp, "rendered": rendered},
                                    ensure_ascii=False) + "\n")
+    if name == "qwen3":  # template variables beyond messages: enable_thinking, tools, tool calls
+        tools = [{"type": "function", "function": {"name": "get_weather", "description": "Weather of a city",
+                  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+        tool_conv = [{"role": "user", "content": "Weather in Paris?"},
+                     {"role": "assistant", "content": "", "tool_calls": [
+                         {"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+                     {"role": "tool", "content": "{\"temp\": 21}"}]
+        extras = [({"enable_thinking": False}, CONVERSATIONS[1]), ({"tools": tools}, CONVERSATIONS[0]),
+                  ({"tools": tools}, tool_conv)]
+        with open(OUT / f"{name}_chat.jsonl", "a", encoding="utf-8") as f:
+            for extra, conv in extras:
+                rendered = tf.apply_chat_template(conv, tokenize=False, add_generation_prompt=True, **extra)
+                f.write(json.dumps({"messages": conv, "add_generation_prompt": True, "extra": extra,
+                                    "rendered": rendered}, ensure_ascii=False) + "\n")
     meta = {"bos_id": tf.bos_token_id, "eos_id": tf.eos_token_id, "pad_id": tf.pad_token_id, "vocab_size": len(tf)}
     (OUT / f"{name}_meta.json").write_text(json.dumps(meta))
 print("oracle_tokenizer: wrote", OUT)

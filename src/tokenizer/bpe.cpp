@@ -176,7 +176,8 @@ void Bpe::encode(std::string_view piece, bool byte_level, std::vector<TokenId>& 
   }
   out.insert(out.end(), sym.begin(), sym.end());
   std::lock_guard<std::mutex> lock(shard.mu);
-  if (shard.words.size() < kShardCapacity) shard.words.emplace(std::string(piece), std::move(sym));
+  if (shard.words.size() < kShardCapacity && piece.size() <= kMaxCachedBytes)
+    shard.words.emplace(std::string(piece), std::move(sym));
 }
 
 }  // namespace grpo

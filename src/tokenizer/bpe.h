@@ -49,7 +49,8 @@ class Bpe {
   bool byte_fallback_ = false, ignore_merges_ = false, fuse_unk_ = false;
 
   // Word cache: 64 shards of at most kShardCapacity words each (inserts stop when full, like HF).
-  static constexpr size_t kShards = 64, kShardCapacity = 4096;
+  // Pieces longer than kMaxCachedBytes (long whitespace or digit-free runs) are not cached.
+  static constexpr size_t kShards = 64, kShardCapacity = 4096, kMaxCachedBytes = 256;
   struct Shard {
     std::mutex mu;
     std::unordered_map<std::string, std::vector<TokenId>, StringHash, std::equal_to<>> words;

@@ -34,6 +34,11 @@ void encode_span(const Tokenizer::Impl& t, std::string_view span, std::vector<To
 
 }  // namespace
 
+const Tokenizer::Impl& Tokenizer::impl() const {
+  if (!impl_) fail("Tokenizer used before Tokenizer::load(). HINT: construct it with Tokenizer::load(path)");
+  return *impl_;
+}
+
 Tokenizer Tokenizer::load(const std::string& path) {
   Tokenizer t;
   t.impl_ = load_tokenizer_impl(path);
@@ -41,7 +46,7 @@ Tokenizer Tokenizer::load(const std::string& path) {
 }
 
 std::vector<TokenId> Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
-  const Impl& t = *impl_;
+  const Impl& t = impl();
   std::string repaired;
   if (!unicode::is_valid_utf8(text)) text = repaired = unicode::utf8_lossy(text);
   std::vector<TokenId> out;
@@ -65,7 +70,7 @@ std::vector<std::vector<TokenId>> Tokenizer::encode_batch(const std::vector<std:
 }
 
 void Tokenizer::append_token_bytes(TokenId id, bool skip_special_tokens, std::string& out) const {
-  const Impl& t = *impl_;
+  const Impl& t = impl();
   if (id < 0 || size_t(id) >= t.decoded.size() ||
       (t.decoded[id].empty() && t.model->id_to_token(id) == nullptr && !t.added_by_id.count(id)))
     fail("decode: token id {} is not in the vocabulary of {} (size {}). HINT: the ids come from another tokenizer", id,
@@ -82,31 +87,31 @@ std::string Tokenizer::decode(std::span<const TokenId> ids, bool skip_special_to
 }
 
 TokenId Tokenizer::token_to_id(std::string_view token) const {
-  auto it = impl_->added_by_content.find(std::string(token));
-  return it != impl_->added_by_content.end() ? it->second : impl_->model->token_to_id(token);
+  auto it = impl().added_by_content.find(std::string(token));
+  return it != impl().added_by_content.end() ? it->second : impl().model->token_to_id(token);
 }
 
 std::string Tokenizer::id_to_token(TokenId id) const {
-  auto it = impl_->added_by_id.find(id);
-  if (it != impl_->added_by_id.end()) return it->second.content;
-  if (const std::string* s = impl_->model->id_to_token(id)) return *s;
+  auto it = impl().added_by_id.find(id);
+  if (it != impl().added_by_id.end()) return it->second.content;
+  if (const std::string* s = impl().model->id_to_token(id)) return *s;
   fail("id_to_token: id {} is not in the vocabulary of {}. HINT: the id comes from another tokenizer", id,
-       impl_->source);
+       impl().source);
 }
 
 bool Tokenizer::is_special(TokenId id) const {
-  return id >= 0 && size_t(id) < impl_->special.size() && impl_->special[id];
+  return id >= 0 && size_t(id) < impl().special.size() && impl().special[id];
 }
-size_t Tokenizer::vocab_size() const { return impl_->vocab_size; }
-TokenId Tokenizer::bos_id() const { return impl_->bos_id; }
-TokenId Tokenizer::eos_id() const { return impl_->eos_id; }
-TokenId Tokenizer::pad_id() const { return impl_->pad_id; }
-const std::string& Tokenizer::bos_token() const { return impl_->bos_token; }
-const std::string& Tokenizer::eos_token() const { return impl_->eos_token; }
-const std::string& Tokenizer::pad_token() const { return impl_->pad_token; }
-bool Tokenizer::add_bos_token() const { return impl_->add_bos_token; }
-const std::string& Tokenizer::chat_template() const { return impl_->chat_template; }
-const std::string& Tokenizer::source() const { return impl_->source; }
+size_t Tokenizer::vocab_size() const { return impl().vocab_size; }
+TokenId Tokenizer::bos_id() const { return impl().bos_id; }
+TokenId Tokenizer::eos_id() const { return impl().eos_id; }
+TokenId Tokenizer::pad_id() const { return impl().pad_id; }
+const std::string& Tokenizer::bos_token() const { return impl().bos_token; }
+const std::string& Tokenizer::eos_token() const { return impl().eos_token; }
+const std::string& Tokenizer::pad_token() const { return impl().pad_token; }
+bool Tokenizer::add_bos_token() const { return impl().add_bos_token; }
+const std::string& Tokenizer::chat_template() const { return impl().chat_template; }
+const std::string& Tokenizer::source() const { return impl().source; }
 
 StreamDecoder::StreamDecoder(Tokenizer tokenizer, bool skip_special_tokens)
     : tok_(std::move(tokenizer)), skip_special_(skip_special_tokens) {}

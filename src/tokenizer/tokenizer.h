@@ -60,6 +60,7 @@ class Tokenizer {
   struct Impl;
 
  private:
+  const Impl& impl() const;  // throws when default-constructed
   std::shared_ptr<const Impl> impl_;
 };
 

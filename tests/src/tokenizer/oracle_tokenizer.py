@@ -21,6 +21,10 @@ ROOT = pathlib.Path(os.environ.get("GRPO_SOURCE_DIR", pathlib.Path(__file__).res
 OUT = pathlib.Path(sys.argv[1]) / "tokenizer"
 OUT.mkdir(parents=True, exist_ok=True)
 corpus = [json.loads(l)["text"] for l in (ROOT / "tests/data/tokenizer_corpus.jsonl").read_text(encoding="utf-8").split("\n") if l.strip()]
+# Long inputs (not in the corpus file, which the benchmark also reads): pieces past the word cache's
+# size limit, a 100k-letter word for the merge heap, long whitespace and emoji runs.
+corpus += ["a" * 100000, " " * 50000 + "x", "\n" * 3000 + "end", "\U0001F600" * 3000, ("word " * 2000).strip(),
+           "1234567890" * 500]
 
 CONVERSATIONS = [
     [{"role": "user", "content": "What is 2+2?"}],

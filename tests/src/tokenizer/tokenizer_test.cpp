@@ -142,6 +142,7 @@ TEST(TokenizerLoad, ErrorsNameTheFileAndComponent) {
     EXPECT_NE(std::string(e.what()).find("tokenizer.json"), std::string::npos) << e.what();
   }
   EXPECT_THROW(Tokenizer::load(tokenizer_dir("qwen3")).decode(std::vector<TokenId>{999999}), Error);
+  EXPECT_THROW(Tokenizer().encode("x"), Error);  // default-constructed: not loaded
 }
 
 }  // namespace

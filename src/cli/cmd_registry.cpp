@@ -10,6 +10,7 @@ void add_info_command(CLI::App& app);
 void add_reward_command(CLI::App& app);
 void add_init_model_command(CLI::App& app);
 void add_logprobs_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -17,6 +18,7 @@ const std::vector<AddCommand>& cli_commands() {
       add_reward_command,
       add_init_model_command,
       add_logprobs_command,
+      add_tokenize_command,
   };
   return commands;
 }

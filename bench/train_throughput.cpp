@@ -73,8 +73,7 @@ double peak_gib() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const Args a = parse(argc, argv);
+int run(const Args& a) {
   const bool cuda = a.device == "cuda";
   if (cuda && !torch::cuda::is_available()) {
     std::fprintf(stderr, "train_throughput: needs a CUDA GPU (or --device cpu for a smoke run)\n");
@@ -129,4 +128,15 @@ int main(int argc, char** argv) {
                                 1e3 * secs / a.steps, tok_s / 1e3, 100 * mfu,
                                 peak_gib()).c_str());
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(parse(argc, argv));
+  } catch (const c10::Error& e) {
+    std::fprintf(stderr, "train_throughput: %s\n", e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "train_throughput: %s\n", e.what());
+  }
+  return 1;
 }

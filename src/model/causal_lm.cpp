@@ -9,8 +9,17 @@
 
 namespace grpo {
 
+namespace {
+// "cuda" (no index) means the current GPU; resolve it to "cuda:N" so that device comparisons with
+// tensors (which always carry an index) hold.
+torch::TensorOptions with_concrete_device(const torch::TensorOptions& options) {
+  if (options.device().has_index() || options.device().is_cpu()) return options;
+  return options.device(torch::empty({0}, options).device());
+}
+}  // namespace
+
 CausalLMImpl::CausalLMImpl(ModelConfig config, const torch::TensorOptions& options)
-    : config_(std::move(config)), options_(options) {
+    : config_(std::move(config)), options_(with_concrete_device(options)) {
   model = register_module("model", Backbone(config_, options_));
   if (!config_.tie_word_embeddings)
     lm_head = register_module("lm_head", Proj(config_.hidden_size, config_.vocab_size, false, options_));

@@ -11,6 +11,7 @@ void add_reward_command(CLI::App& app);
 void add_init_model_command(CLI::App& app);
 void add_logprobs_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -19,6 +20,7 @@ const std::vector<AddCommand>& cli_commands() {
       add_init_model_command,
       add_logprobs_command,
       add_tokenize_command,
+      add_generate_command,
   };
   return commands;
 }

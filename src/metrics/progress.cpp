@@ -45,6 +45,8 @@ void ProgressBar::draw(bool final) {
   const auto now = std::chrono::steady_clock::now();
   const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
   if (!final && since_draw < (tty_ ? 0.1 : print_every_s_) && done_ < total_) return;
+  if (completed_drawn_) return;
+  completed_drawn_ = done_ >= total_ || final;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;

@@ -20,6 +20,7 @@ class ProgressBar {
   std::string label_, unit_, suffix_;
   int64_t total_, done_ = 0;
   bool tty_;
+  bool completed_drawn_ = false;  // the 100% line is drawn once
   double print_every_s_;
   std::chrono::steady_clock::time_point start_, last_draw_;
   std::mutex mutex_;

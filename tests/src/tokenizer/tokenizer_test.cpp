@@ -141,7 +141,12 @@ TEST(TokenizerLoad, ErrorsNameTheFileAndComponent) {
     EXPECT_NE(std::string(e.what()).find("normalizer 'Strip'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("tokenizer.json"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Tokenizer::load(tokenizer_dir("qwen3")).decode(std::vector<TokenId>{999999}), Error);
+  // Ids past the vocabulary decode to nothing, as HF tokenizers does (checked there: decode([999999])
+  // == '' and decode([9707, 151700, 1879]) == 'Hello world'); negative ids are an error.
+  const auto qwen = Tokenizer::load(tokenizer_dir("qwen3"));
+  EXPECT_EQ(qwen.decode(std::vector<TokenId>{999999}), "");
+  EXPECT_EQ(qwen.decode(std::vector<TokenId>{9707, 151700, 1879}), "Hello world");
+  EXPECT_THROW(qwen.decode(std::vector<TokenId>{-1}), Error);
   EXPECT_THROW(Tokenizer().encode("x"), Error);  // default-constructed: not loaded
 }
 

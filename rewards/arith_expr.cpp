@@ -2,7 +2,7 @@
 //   expr   := term (('+' | '-') term)*
 //   term   := factor (('*' | '/') factor)*
 //   factor := integer | '(' expr ')'
-// Intermediate products use __int128 and are reduced by the gcd before narrowing back to int64.
+// Arithmetic is rewards/math/rational.h's (checked, reduced __int128 fractions).
 #include "rewards/arith_expr.h"
 
 #include <fmt/format.h>
@@ -13,27 +13,6 @@ namespace grpo {
 namespace {
 
 using i128 = __int128;
-
-i128 gcd128(i128 a, i128 b) {
-  if (a < 0) a = -a;
-  if (b < 0) b = -b;
-  while (b != 0) {
-    const i128 t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
-
-// Reduces n/d (d != 0) and narrows to int64; nullopt on overflow.
-std::optional<Rational> make_rational(i128 n, i128 d) {
-  if (d < 0) n = -n, d = -d;
-  const i128 g = gcd128(n, d);
-  if (g > 1) n /= g, d /= g;
-  constexpr i128 kMax = INT64_MAX, kMin = INT64_MIN;
-  if (n > kMax || n < kMin || d > kMax) return std::nullopt;
-  return Rational{static_cast<int64_t>(n), static_cast<int64_t>(d)};
-}
 
 class Parser {
  public:
@@ -69,18 +48,17 @@ class Parser {
   }
 
   std::optional<Rational> apply(char op, Rational a, Rational b) {
-    i128 n = 0, d = 1;
+    std::optional<Rational> v;
     switch (op) {
-      case '+': n = i128(a.num) * b.den + i128(b.num) * a.den, d = i128(a.den) * b.den; break;
-      case '-': n = i128(a.num) * b.den - i128(b.num) * a.den, d = i128(a.den) * b.den; break;
-      case '*': n = i128(a.num) * b.num, d = i128(a.den) * b.den; break;
-      case '/':
+      case '+': v = math::add(a, b); break;
+      case '-': v = math::sub(a, b); break;
+      case '*': v = math::mul(a, b); break;
+      default:
         if (b.num == 0) return error(ExprStatus::kDivisionByZero, fmt::format("{} / 0", a.str()));
-        n = i128(a.num) * b.den, d = i128(a.den) * b.num;
+        v = math::div(a, b);
         break;
     }
-    auto v = make_rational(n, d);
-    if (!v) return error(ExprStatus::kOverflow, fmt::format("{} {} {} leaves int64", a.str(), op, b.str()));
+    if (!v) return error(ExprStatus::kOverflow, fmt::format("{} {} {} overflows", a.str(), op, b.str()));
     if (integer_only_ && !v->is_integer())
       return error(ExprStatus::kNonInteger, fmt::format("{} {} {} = {}", a.str(), op, b.str(), v->str()));
     return v;
@@ -135,7 +113,7 @@ class Parser {
     if (pos_ - start > 1 && s_[start] == '0')
       return error(ExprStatus::kSyntax, fmt::format("number with a leading zero at {}", start));
     if (overflow) return error(ExprStatus::kOverflow, "a number leaves int64");
-    return Rational{static_cast<int64_t>(value), 1};
+    return Rational::integer(value);
   }
 
   std::string_view s_;
@@ -146,7 +124,6 @@ class Parser {
 
 }  // namespace
 
-std::string Rational::str() const { return den == 1 ? fmt::format("{}", num) : fmt::format("{}/{}", num, den); }
 
 const char* expr_status_name(ExprStatus s) {
   switch (s) {

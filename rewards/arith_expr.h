@@ -1,29 +1,26 @@
 // Exact evaluation of integer arithmetic expressions — digits, + - * / and parentheses only —
-// in rational arithmetic (int64 numerator/denominator, reduced), for the countdown reward.
-// No floats anywhere: 1 + 1/1000000 is not 1. Division by zero, int64 overflow, nesting deeper
-// than kMaxDepth and any other character are reported as a reason, never thrown or crashed on.
+// in rational arithmetic (rewards/math/rational.h: checked __int128 fractions), for the countdown
+// reward. No floats anywhere: 1 + 1/1000000 is not 1. Division by zero, overflow (a literal past
+// int64, an intermediate past __int128), nesting deeper than kMaxDepth and any other character are
+// reported as a reason, never thrown or crashed on.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "rewards/math/rational.h"
+
 namespace grpo {
 
-struct Rational {
-  int64_t num = 0;
-  int64_t den = 1;  // > 0, gcd(num, den) == 1
-  bool operator==(const Rational&) const = default;
-  bool is_integer() const { return den == 1; }
-  std::string str() const;  // "7" or "-7/2"
-};
+using Rational = math::Rational;  // shared with accuracy_math
 
 enum class ExprStatus {
   kOk,
   kBadCharacter,     // something other than digits, + - * / ( ) and spaces
   kSyntax,           // unbalanced parentheses, missing operand, leading zero, nesting too deep...
   kDivisionByZero,
-  kOverflow,         // a numerator or denominator left int64
+  kOverflow,         // a literal past int64, or a numerator or denominator past __int128
   kNonInteger,       // an intermediate result was not an integer (only with integer_only)
 };
 const char* expr_status_name(ExprStatus s);  // "ok", "bad_character", ...

@@ -33,8 +33,10 @@ TEST(ArithExpr, FailureReasons) {
   EXPECT_EQ(evaluate_expression("1)").status, ExprStatus::kSyntax);
   EXPECT_EQ(evaluate_expression("07+1").status, ExprStatus::kSyntax);  // Python rejects leading zeros too
   EXPECT_EQ(evaluate_expression("99999999999999999999").status, ExprStatus::kOverflow);
-  EXPECT_EQ(evaluate_expression("3037000500*3037000500").status, ExprStatus::kOverflow);  // 9.22e18 > INT64_MAX
-  EXPECT_EQ(evaluate_expression("3037000499*3037000499").status, ExprStatus::kOk);        // 9.223372030926249e18 fits
+  // Intermediates are __int128 (max ~1.7014e38): (1e18)^2 = 1e36 fits, (1e18)^3 = 1e54 does not.
+  EXPECT_EQ(evaluate_expression("1000000000000000000*1000000000000000000").status, ExprStatus::kOk);
+  EXPECT_EQ(evaluate_expression("1000000000000000000*1000000000000000000*1000000000000000000").status,
+            ExprStatus::kOverflow);
   EXPECT_EQ(evaluate_expression("5/2*2", /*integer_only=*/true).status, ExprStatus::kNonInteger);
   EXPECT_EQ(evaluate_expression("4/2*2", /*integer_only=*/true).status, ExprStatus::kOk);
 }

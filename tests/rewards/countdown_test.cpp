@@ -104,8 +104,10 @@ TEST(Countdown, UnicodeOperators) {
 }
 
 TEST(Countdown, OverflowAndDeepNestingAreReasonsNotCrashes) {
-  // 9999999999^2 ~ 1e20 > INT64_MAX ~ 9.2e18.
-  EXPECT_EQ(reason(countdown("9999999999*9999999999", task({9999999999, 9999999999}, 1))), "overflow");
+  // 9999999999^4 ~ 1e40 > __int128's ~1.7e38.
+  EXPECT_EQ(reason(countdown("9999999999*9999999999*9999999999*9999999999",
+                             task({9999999999, 9999999999, 9999999999, 9999999999}, 1))),
+            "overflow");
   const std::string deep = std::string(100, '(') + "1+2" + std::string(100, ')');
   EXPECT_EQ(reason(countdown(deep, task({1, 2}, 3))), "syntax");
 }

@@ -5,7 +5,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
+
+#include "src/util/error.h"
 
 namespace grpo::test {
 
@@ -30,6 +33,16 @@ class TempDir {
 int run_command(const std::string& command, std::string* output = nullptr);
 
 bool cuda_present();
+
+// The message of the grpo::Error that fn throws ("" when it throws none; other exceptions propagate).
+inline std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace grpo::test
 

@@ -9,6 +9,7 @@
 #include "rewards/builtin.h"
 #include "rewards/registry.h"
 #include "src/config/config_node.h"
+#include "test_util.h"
 
 namespace grpo::test {
 
@@ -46,15 +47,5 @@ inline RewardOutput score(const Reward& reward, const Sample& s) {
   return reward.score(in);
 }
 
-// The message of the grpo::Error that fn throws ("" when it throws none).
-template <class F>
-std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace grpo::test

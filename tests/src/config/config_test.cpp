@@ -68,14 +68,7 @@ std::string write_file(const test::TempDir& dir, const std::string& text) {
   return path;
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(Config, DefaultsAndValues) {
   test::TempDir dir;

@@ -17,14 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 fs::path oracle_dir(const std::string& name) { return test::testdata_dir() / "model" / name; }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(CheckpointLoad, HfShardedEqualsSingleFile) {
   auto single = load_causal_lm(oracle_dir("qwen2"), torch::kCPU, torch::kFloat);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "src/util/error.h"
+#include "test_util.h"
 
 namespace grpo {
 namespace {
@@ -22,12 +23,7 @@ Json with(Json j, const Json& extra) {
 }
 
 std::string error_of(const Json& j) {
-  try {
-    parse_model_config(j, "config.json");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return test::error_of([&] { parse_model_config(j, "config.json"); });
 }
 
 TEST(ModelConfig, FamiliesSetBiasAndNormFlags) {

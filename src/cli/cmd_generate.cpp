@@ -4,11 +4,11 @@
 #include <torch/torch.h>
 
 #include <cstdio>
-#include <filesystem>
 
 #include "rollout/engine.h"
 #include "rollout/model_decoder.h"
 #include "src/cli/commands.h"
+#include "trainer/scored_rollout.h"
 #include "src/metrics/progress.h"
 #include "src/model/checkpoint_load.h"
 #include "src/tensor/device.h"
@@ -31,24 +31,6 @@ struct GenerateArgs {
   std::vector<std::string> stop;
   double cache_gb = 0;  // 0: 90% of free GPU memory on CUDA, 4 GiB on CPU
 };
-
-// eos ids of generation_config.json (an int or a list), which some models set beyond the tokenizer's.
-std::vector<TokenId> generation_config_eos(const std::string& model_dir) {
-  const std::string path = model_dir + "/generation_config.json";
-  if (!std::filesystem::exists(path)) return {};
-  Json config;
-  try {
-    config = Json::parse(read_file(path));
-  } catch (const Json::exception& e) {
-    fail("{}: invalid JSON: {}", path, e.what());
-  }
-  std::vector<TokenId> ids;
-  const auto it = config.find("eos_token_id");
-  if (it != config.end() && it->is_number_integer()) ids.push_back(it->get<TokenId>());
-  if (it != config.end() && it->is_array())
-    for (const auto& v : *it) ids.push_back(v.get<TokenId>());
-  return ids;
-}
 
 int run_generate(const GenerateArgs& a) {
   const auto device = resolve_device(a.device);
@@ -79,8 +61,7 @@ int run_generate(const GenerateArgs& a) {
   params.greedy = a.greedy;
   params.ignore_eos = a.ignore_eos;
   params.stop_strings = a.stop;
-  params.eos_token_ids = generation_config_eos(a.model);
-  if (tok.eos_id() >= 0) params.eos_token_ids.push_back(tok.eos_id());
+  params.eos_token_ids = default_eos_ids(a.model, tok);
   params.validate("grpo generate");
 
   ModelDecoder decoder(load_causal_lm(a.model, device, dtype));

@@ -1,6 +1,7 @@
 // Building the weighted reward set from config, and scoring batches in parallel.
 #include "rewards/reward_set.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -47,11 +48,23 @@ RewardSet::RewardSet(const RewardsConfig& config, const ConfigNode& node, Reward
     registry.require_known(spec.name, where ? where->child("name").location() : "rewards.functions");
     rewards_.push_back(registry.make(spec.name, where ? where->child("params") : spec.params));
     labels_.push_back(spec.label.empty() ? spec.name : spec.label);
+    names_.push_back(spec.name);
     weights_.push_back(spec.weight);
   }
 }
 
 RewardSet::~RewardSet() = default;
+
+std::optional<size_t> RewardSet::find_role(RewardRole role) const {
+  // Correctness rules: the task's verifier. Format: the think/answer template check.
+  static const char* const kAccuracy[] = {"accuracy_math", "countdown", "exact_match", "choice"};
+  for (size_t f = 0; f < names_.size(); ++f) {
+    const bool is_accuracy = std::find(std::begin(kAccuracy), std::end(kAccuracy), names_[f]) != std::end(kAccuracy);
+    if ((role == RewardRole::kAccuracy && is_accuracy) || (role == RewardRole::kFormat && names_[f] == "format"))
+      return f;
+  }
+  return std::nullopt;
+}
 
 RewardBatch RewardSet::score(std::span<const RewardInput> inputs) const {
   const size_t F = rewards_.size(), N = inputs.size();

@@ -5,6 +5,7 @@
 // configuration errors surface before the first step.
 #pragma once
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -50,6 +51,9 @@ struct RewardBatch {
   std::vector<int64_t> errors;               // [F] samples whose details carry "error"
 };
 
+// What a function measures, for the headline metrics (accuracy, format rate) of train and eval.
+enum class RewardRole { kAccuracy, kFormat };
+
 class RewardSet {
  public:
   // Builds every function of `config` from `registry` (after loading config.plugins into it).
@@ -61,13 +65,18 @@ class RewardSet {
 
   const std::vector<std::string>& labels() const { return labels_; }
   const std::vector<double>& weights() const { return weights_; }
+  const std::vector<std::string>& names() const { return names_; }  // registry names, same order
+  // The first function playing `role`: accuracy = accuracy_math | countdown | exact_match | choice;
+  // format = format. nullopt when the set has none. A sample counts as correct when its accuracy
+  // score is >= 1 (countdown gives 0.1 for a well-formed wrong answer, TinyZero's shaping).
+  std::optional<size_t> find_role(RewardRole role) const;
 
   // Thread-safe. A reward that throws, or returns a non-finite score, fails the whole call with a
   // grpo::Error naming the function and the sample index.
   RewardBatch score(std::span<const RewardInput> inputs) const;
 
  private:
-  std::vector<std::string> labels_;
+  std::vector<std::string> labels_, names_;
   std::vector<double> weights_;
   std::vector<std::unique_ptr<Reward>> rewards_;
   size_t threads_ = 0;

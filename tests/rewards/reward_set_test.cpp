@@ -53,6 +53,8 @@ TEST(RewardSet, WeightedTotalMeansAndErrors) {
       "    - {name: countdown, weight: 2.0}\n",
       registry);
   EXPECT_EQ(b.set->labels(), (std::vector<std::string>{"format", "countdown"}));
+  EXPECT_EQ(b.set->find_role(RewardRole::kAccuracy), std::optional<size_t>(1));
+  EXPECT_EQ(b.set->find_role(RewardRole::kFormat), std::optional<size_t>(0));
   const Json task = {{"nums", {3, 5, 7}}, {"target", 22}};
   const Json broken = {{"target", 22}};
   const std::string ok = "<think>t</think><answer>3*5+7</answer>";     // format 1, countdown 1

@@ -20,8 +20,12 @@ CheckpointDir::CheckpointDir(std::string run_dir, int keep_last) : run_dir_(std:
   std::error_code ec;
   fs::create_directories(run_dir_, ec);
   if (ec) fail("{}: cannot create run directory: {}", run_dir_, ec.message());
+  // Staging folders of a killed run, and the hidden temp folders a writer made beside them
+  // (save_checkpoint writes "." + name + ".tmp-XXXXXX" next to its target).
+  const std::string hidden_temp = std::string(".") + kStagingPrefix;
   for (const auto& entry : fs::directory_iterator(run_dir_)) {
-    if (entry.path().filename().string().rfind(kStagingPrefix, 0) == 0) remove_tree(entry.path().string());
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kStagingPrefix, 0) == 0 || name.rfind(hidden_temp, 0) == 0) remove_tree(entry.path().string());
   }
 }
 

@@ -44,10 +44,19 @@ void MetricsLog::log(int64_t step, const Metrics& metrics) {
 
 void MetricsLog::truncate_after(int64_t step) {
   if (!opts_.jsonl || !std::filesystem::exists(jsonl_path_)) return;
+  // Line by line, not for_each_jsonl: a run killed mid-write may have left a torn last line,
+  // which is dropped here rather than reported.
+  const std::string text = read_file(jsonl_path_);
   std::string kept;
-  for_each_jsonl(jsonl_path_, [&](const JsonlRow& row) {
-    if (row.value.value("step", int64_t{0}) <= step) kept += row.value.dump() + "\n";
-  });
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + begin, end - begin);
+    begin = end + 1;
+    const Json row = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (row.is_object() && row.value("step", int64_t{0}) <= step) kept += row.dump() + "\n";
+  }
   write_file_atomic(jsonl_path_, kept);
 }
 

@@ -36,11 +36,14 @@ TEST(CheckpointDir, KilledWriteLeavesPreviousCheckpoint) {
     ckpt.commit(1);
     const auto staging = ckpt.begin(2);  // "killed" before commit
     std::ofstream(staging + "/half.bin") << "partial";
+    // what a model writer killed mid-save leaves beside the staging folder
+    std::filesystem::create_directories(run + "/..tmp-checkpoint-2.tmp-Ab12Cd");
   }
   CheckpointDir reopened(run, 0);
   EXPECT_EQ(*reopened.latest(), reopened.path_for(1));
   EXPECT_EQ(reopened.steps(), (std::vector<int64_t>{1}));
   EXPECT_FALSE(std::filesystem::exists(run + "/.tmp-checkpoint-2"));  // staging cleaned on reopen
+  EXPECT_FALSE(std::filesystem::exists(run + "/..tmp-checkpoint-2.tmp-Ab12Cd"));
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ torch::Tensor CausalLMImpl::hidden_states(const PackedBatch& batch) {
 TokenLogProbs CausalLMImpl::token_logprobs(const PackedBatch& batch, const torch::Tensor& targets,
                                            const LogProbOptions& opts) {
   auto h = hidden_states(batch);
-  return chunked_token_logprobs(h, lm_head_weight(), targets, opts.entropy, opts.chunk_tokens);
+  return chunked_token_logprobs(h, lm_head_weight(), targets, opts.entropy, opts.chunk_tokens, opts.temperature);
 }
 
 torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cache) {

@@ -21,6 +21,7 @@ namespace grpo {
 struct LogProbOptions {
   bool entropy = false;        // also return the per-token entropy of the next-token distribution
   int64_t chunk_tokens = 1024; // tokens per logits chunk: [chunk_tokens x V] fp32 is the most held at once
+  double temperature = 1.0;    // log-probs of softmax(logits / temperature): match the rollout's sampling temperature
 };
 
 class CausalLMImpl : public torch::nn::Module {

@@ -2,7 +2,7 @@
 // distribution) from final hidden states, computed in chunks of tokens so that at most
 // [chunk_tokens x V] fp32 logits exist at any time, in forward *and* backward (a custom autograd
 // function recomputes each chunk's logits in backward). Called by CausalLM::token_logprobs.
-//   z = h·Wᵀ (model dtype, then fp32);  logp_t = z[target] − logsumexp(z);  H = logsumexp(z) − Σ p·z
+//   z = h·Wᵀ/τ (model dtype, then fp32);  logp_t = z[target] − logsumexp(z);  H = logsumexp(z) − Σ p·z
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -13,8 +13,9 @@ struct TokenLogProbs {
   at::Tensor entropy;   // [T] fp32, undefined unless requested
 };
 
-// hidden [T, hidden], lm_head [V, hidden], targets [T] int64 in [0, V).
+// hidden [T, hidden], lm_head [V, hidden], targets [T] int64 in [0, V). temperature τ > 0: the
+// distribution is softmax(z/τ), as the sampler draws from (the rollout's log-probs use the same τ).
 TokenLogProbs chunked_token_logprobs(const at::Tensor& hidden, const at::Tensor& lm_head, const at::Tensor& targets,
-                                     bool with_entropy, int64_t chunk_tokens);
+                                     bool with_entropy, int64_t chunk_tokens, double temperature = 1.0);
 
 }  // namespace grpo

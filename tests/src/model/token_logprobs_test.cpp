@@ -13,14 +13,14 @@ struct Result {
 };
 
 Result run(bool chunked, int64_t chunk, const torch::Tensor& h0, const torch::Tensor& w0, const torch::Tensor& t,
-           const torch::Tensor& g_lp, const torch::Tensor& g_ent) {
+           const torch::Tensor& g_lp, const torch::Tensor& g_ent, double temperature = 1.0) {
   auto h = h0.clone().requires_grad_(true), w = w0.clone().requires_grad_(true);
   torch::Tensor lp, ent;
   if (chunked) {
-    auto r = chunked_token_logprobs(h, w, t, true, chunk);
+    auto r = chunked_token_logprobs(h, w, t, true, chunk, temperature);
     lp = r.logprobs, ent = r.entropy;
   } else {
-    auto logp = torch::log_softmax(torch::matmul(h, w.t()), -1);
+    auto logp = torch::log_softmax(torch::matmul(h, w.t()) / temperature, -1);
     lp = logp.gather(1, t.unsqueeze(1)).squeeze(1);
     ent = -(logp.exp() * logp).sum(-1);
   }
@@ -42,6 +42,22 @@ TEST(TokenLogprobs, ChunkedMatchesNaiveValuesAndGradients) {
     EXPECT_TRUE(torch::allclose(got.ent.to(torch::kDouble), naive.ent, 1e-5, 1e-5)) << chunk;
     EXPECT_TRUE(torch::allclose(got.grad_h, naive.grad_h, 1e-5, 1e-5)) << chunk;
     EXPECT_TRUE(torch::allclose(got.grad_w, naive.grad_w, 1e-5, 1e-5)) << chunk;
+  }
+}
+
+TEST(TokenLogprobs, TemperatureScalesLogitsInValuesAndGradients) {
+  torch::manual_seed(5);
+  const int64_t T = 7, E = 8, V = 19;
+  auto h = torch::randn({T, E}, torch::kDouble), w = torch::randn({V, E}, torch::kDouble);
+  auto t = torch::randint(V, {T}, torch::kLong);
+  auto g_lp = torch::randn({T}, torch::kDouble), g_ent = torch::randn({T}, torch::kDouble);
+  for (double tau : {0.6, 1.7}) {
+    const auto naive = run(false, 0, h, w, t, g_lp, g_ent, tau);  // autograd through log_softmax(z / tau)
+    const auto got = run(true, 3, h, w, t, g_lp, g_ent, tau);
+    EXPECT_TRUE(torch::allclose(got.lp.to(torch::kDouble), naive.lp, 1e-5, 1e-5)) << tau;
+    EXPECT_TRUE(torch::allclose(got.ent.to(torch::kDouble), naive.ent, 1e-5, 1e-5)) << tau;
+    EXPECT_TRUE(torch::allclose(got.grad_h, naive.grad_h, 1e-5, 1e-5)) << tau;
+    EXPECT_TRUE(torch::allclose(got.grad_w, naive.grad_w, 1e-5, 1e-5)) << tau;
   }
 }
 

@@ -43,10 +43,14 @@ void MetricsLog::log(int64_t step, const Metrics& metrics) {
 }
 
 void MetricsLog::truncate_after(int64_t step) {
-  if (!opts_.jsonl || !std::filesystem::exists(jsonl_path_)) return;
+  if (opts_.jsonl) truncate_jsonl_after_step(jsonl_path_, step);
+}
+
+void truncate_jsonl_after_step(const std::string& path, int64_t step) {
+  if (!std::filesystem::exists(path)) return;
   // Line by line, not for_each_jsonl: a run killed mid-write may have left a torn last line,
   // which is dropped here rather than reported.
-  const std::string text = read_file(jsonl_path_);
+  const std::string text = read_file(path);
   std::string kept;
   size_t begin = 0;
   while (begin < text.size()) {
@@ -57,7 +61,7 @@ void MetricsLog::truncate_after(int64_t step) {
     const Json row = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (row.is_object() && row.value("step", int64_t{0}) <= step) kept += row.dump() + "\n";
   }
-  write_file_atomic(jsonl_path_, kept);
+  write_file_atomic(path, kept);
 }
 
 std::vector<std::pair<int64_t, Metrics>> read_metrics_jsonl(const std::string& path) {

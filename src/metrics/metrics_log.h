@@ -34,6 +34,10 @@ class MetricsLog {
   std::unique_ptr<TensorBoardWriter> tensorboard_;
 };
 
+// Keeps the lines of a JSONL file whose "step" is <= step (and drops a torn last line): how a
+// resumed run forgets what a killed one wrote after its last checkpoint. A missing file is fine.
+void truncate_jsonl_after_step(const std::string& path, int64_t step);
+
 // Reads metrics.jsonl back (for reports and tests): (step, metrics) per line.
 std::vector<std::pair<int64_t, Metrics>> read_metrics_jsonl(const std::string& path);
 

@@ -61,7 +61,6 @@ GrpoTrainer::GrpoTrainer(LoadedGrpoConfig loaded) : s_(std::make_unique<State>()
   s.rewards_node = loaded.rewards_node;
   const auto& cfg = s.cfg;
   const std::string yaml = dump_config(cfg);
-  log_info("config:\n{}", yaml);
   // Rewards first: a misconfigured reward should fail before minutes of model loading.
   add_builtin_rewards(s.registry);
   s.rewards = std::make_unique<RewardSet>(cfg.rewards, s.rewards_node, s.registry);

@@ -28,6 +28,7 @@ int run_train(const TrainArgs& a) {
     std::fputs(dump_config(loaded.config).c_str(), stdout);
     return 0;
   }
+  std::fprintf(stderr, "resolved config (%s):\n%s\n", a.config.c_str(), dump_config(loaded.config).c_str());
   GrpoTrainer trainer(std::move(loaded));
   const std::string last = trainer.train();
   std::printf("final checkpoint: %s\n", last.c_str());

@@ -67,6 +67,30 @@ TEST(GrpoTrainer, RewardRisesOnCpu) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "run" / "samples.jsonl"));
 }
 
+// The loss contributions of the micro-batches sum to the step's objective (trainer/aggregate.h), so
+// the gradient — and its logged norm — must not depend on how the batch is split. bnpo is left out:
+// its objective is defined per micro-batch (TRL semantics).
+TEST(GrpoTrainer, MicroBatchingDoesNotChangeTheGradient) {
+  for (const char* loss_type : {"grpo", "dr_grpo", "dapo"}) {
+    double norms[2] = {0, 0}, losses[2] = {0, 0};
+    for (int split = 0; split < 2; ++split) {
+      test::TempDir dir;
+      const std::string budget = split == 0 ? "100000" : "40";  // one micro-batch vs ~one sequence each
+      auto cfg = load_grpo_config(write_config(dir, 1, 0, 3e-3),
+                                  {std::string("algorithm.loss_type=") + loss_type, "run.micro_batch_tokens=" + budget,
+                                   "algorithm.beta=0.05"});
+      GrpoTrainer(std::move(cfg)).train();
+      const auto rows = read_metrics_jsonl((dir.path() / "run" / "metrics.jsonl").string());
+      ASSERT_EQ(rows.size(), 1u);
+      norms[split] = mean_metric(rows, 0, 1, "grad_norm");
+      losses[split] = mean_metric(rows, 0, 1, "loss");
+    }
+    EXPECT_GT(norms[0], 0.0) << loss_type;
+    EXPECT_NEAR(norms[1], norms[0], 1e-5 * norms[0]) << loss_type;
+    EXPECT_NEAR(losses[1], losses[0], 1e-6 + 1e-5 * std::abs(losses[0])) << loss_type;
+  }
+}
+
 pid_t spawn_train(const std::string& config) {
   const std::string binary = test::grpo_binary();
   std::vector<std::string> args = {binary, "train", "--config", config};

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/config/config.h"
+#include "src/util/fs.h"
 #include "tests/test_util.h"
 
 namespace grpo {
@@ -43,6 +45,12 @@ TEST(GrpoConfig, EveryGrpoRecipeInConfigsLoads) {
     ++recipes;
   }
   EXPECT_GE(recipes, 4);  // r1_zero 7b, countdown 3b, dr_grpo, dapo (+ the tiny CPU demo)
+}
+
+TEST(GrpoConfig, DocsConfigMdListsEveryKey) {
+  const std::string doc = read_file((test::source_dir() / "docs" / "config.md").string());
+  EXPECT_NE(doc.find(config_reference_markdown(describe_config<GrpoConfig>())), std::string::npos)
+      << "docs/config.md is stale: run tools/gen_config_doc.sh";
 }
 
 TEST(GrpoConfig, PaperValuesOfTheR1ZeroRecipe) {

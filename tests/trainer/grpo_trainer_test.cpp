@@ -91,6 +91,19 @@ TEST(GrpoTrainer, MicroBatchingDoesNotChangeTheGradient) {
   }
 }
 
+// The same learning run on the GPU in bf16 (rollout and update on CUDA, fp32 master weights).
+TEST(GrpoTrainerCuda, RewardRisesInBf16) {
+  GRPO_REQUIRE_CUDA();
+  test::TempDir dir;
+  GrpoTrainer trainer(load_grpo_config(write_config(dir, 24, 0, 3e-3), {"model.device=cuda", "model.dtype=bf16"}));
+  trainer.train();
+  const auto rows = read_metrics_jsonl((dir.path() / "run" / "metrics.jsonl").string());
+  ASSERT_EQ(rows.size(), 24u);
+  const double before = mean_metric(rows, 0, 4, "reward"), after = mean_metric(rows, 20, 24, "reward");
+  EXPECT_GT(after, before + 0.35) << "reward " << before << " -> " << after;
+  EXPECT_LT(mean_metric(rows, 0, 24, "sampling/logprob_diff"), 0.05);  // sampler and trainer agree in bf16
+}
+
 pid_t spawn_train(const std::string& config) {
   const std::string binary = test::grpo_binary();
   std::vector<std::string> args = {binary, "train", "--config", config};

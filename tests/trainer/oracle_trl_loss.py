@@ -15,8 +15,15 @@ import types
 from collections import defaultdict
 
 import torch
-import trl
-from trl.trainer.grpo_trainer import GRPOTrainer
+
+try:
+    import trl
+    from trl.trainer.grpo_trainer import GRPOTrainer
+except ImportError:
+    # The GPU machine has no trl; there only the `cuda` tests run, which do not read this oracle. Where the
+    # TRL comparison tests do run (CI, developers), the missing reference file makes them fail loudly.
+    print("oracle_trl_loss: trl is not installed; no TRL reference written")
+    sys.exit(0)
 
 out_dir = pathlib.Path(sys.argv[1])
 out_dir.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ void add_logprobs_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_pipeline_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -23,6 +24,7 @@ const std::vector<AddCommand>& cli_commands() {
       add_tokenize_command,
       add_generate_command,
       add_train_command,
+      add_pipeline_command,
   };
   return commands;
 }

@@ -23,7 +23,7 @@ int run_pipeline_command(const PipelineArgs& a) {
   const auto outcomes = run_pipeline(config, a.options);
   std::printf("%-24s %-7s %-8s %s\n", "stage", "kind", "status", "output");
   for (const auto& o : outcomes)
-    std::printf("%-24s %-7s %-8s %s\n", o.name.c_str(), o.kind.c_str(), o.ran ? "ran" : "skipped", o.output.c_str());
+    std::printf("%-24s %-7s %-8s %s\n", o.name.c_str(), o.kind.c_str(), o.ran ? (a.options.dry_run ? "planned" : "ran") : "skipped", o.output.c_str());
   return 0;
 }
 

@@ -89,7 +89,7 @@ std::vector<StageOutcome> run_pipeline(const PipelineConfig& config, const Pipel
   std::map<std::string, std::string> values = config.vars;
   values["output_dir"] = config.output_dir;
   std::vector<StageOutcome> outcomes;
-  fs::create_directories(config.output_dir);
+  if (!options.dry_run) fs::create_directories(config.output_dir);
   for (size_t i = 0; i < stages.size(); ++i) {
     const PipelineStage& s = stages[i];
     const std::string dir = config.output_dir + "/" + s.name;

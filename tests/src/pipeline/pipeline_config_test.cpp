@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "tests/test_util.h"
@@ -16,6 +19,20 @@ std::string load_error(const std::string& text) {
   const auto path = (dir.path() / "p.yaml").string();
   std::ofstream(path) << text;
   return test::error_of([&] { load_pipeline_config(path); });
+}
+
+TEST(PipelineConfig, EveryPipelineInConfigsLoads) {
+  int pipelines = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "configs")) {
+    if (entry.path().extension() != ".yaml" || !YAML::LoadFile(entry.path().string())["stages"]) continue;
+    SCOPED_TRACE(entry.path().string());
+    const auto config = load_pipeline_config(entry.path().string());
+    // Stage recipes named by a pipeline exist in the repository.
+    for (const auto& stage : config.stages)
+      if (!stage.config.empty()) EXPECT_TRUE(std::filesystem::exists(test::source_dir() / stage.config)) << stage.config;
+    ++pipelines;
+  }
+  EXPECT_GE(pipelines, 2);  // r1.yaml, distill_qwen2.5_1.5b.yaml
 }
 
 TEST(PipelineConfig, ReferencesMustNameEarlierStages) {

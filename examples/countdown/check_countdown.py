@@ -204,7 +204,6 @@ check(tf.eos_token_id == 0 and tk.token_to_id(EOS) == 0 and stats["eos_id"] == 0
 # The corpus has few distinct words: BPE runs out of pairs seen twice before 512 (every word is one token).
 check(len(tf) == tk.get_vocab_size() == stats["vocab_size"] and 261 + 100 < len(tf) <= 512,
       f"vocab size {len(tf)} / {tk.get_vocab_size()} / {stats['vocab_size']}")
-check(all(len(tk.encode(t).ids) > 0 for t in texts[:5]), "empty encodings")
 digits = tk.encode("1234567890").tokens
 check(len(digits) == 10, f"digits are not single tokens: {digits}")
 

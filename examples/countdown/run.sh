@@ -25,5 +25,5 @@ mkdir -p "$RUN"
 #     --rewards "$ROOT/examples/countdown/rewards.yaml" --output "$RUN/eval/base.json" --label base
 # Stage 2: R1-Zero GRPO on train.jsonl with the r1_zero template and rewards.yaml, then eval again:
 #   "$GRPO" train --config <a recipe with model: $RUN/base, data: $RUN/data/train.jsonl,
-#     template: r1_zero, rewards: examples/countdown/rewards.yaml, group size 8, max_new_tokens 96>
+#     template: r1_zero, rewards: examples/countdown/rewards.yaml, group size 8, max_new_tokens 128 (completions in the corpus: mean 59, max 121 tokens)>
 #   "$GRPO" eval --model "$RUN/grpo/latest" ... --output "$RUN/eval/grpo.json" --label grpo

@@ -1,11 +1,13 @@
 // SFT example encoding: which tokens carry the loss. Prompt/completion masks are checked against a
 // hand tokenization (byte tokenizer: one token per byte, ids from GPT-2's byte table); chat masks
 // against the Qwen3 template's rendering written out by hand from the template source, for a
-// multi-turn conversation whose earlier assistant turn the template rewrites (reasoning dropped).
+// multi-turn conversation whose earlier assistant turn the template rewrites (reasoning dropped),
+// and against transformers' assistant-token masks (oracle_sft_masks.py).
 #include "src/data/sft_example.h"
 
 #include <gtest/gtest.h>
 
+#include "src/util/fs.h"
 #include "test_util.h"
 #include "trainer/sft_fixture.h"
 
@@ -92,6 +94,20 @@ TEST(SftExample, Qwen3AssistantSpans) {
   const auto whole = tok.encode(expected_text);
   EXPECT_EQ(ex.tokens, std::vector<int64_t>(whole.begin(), whole.end()));
   EXPECT_EQ(trained_runs(tok, ex), (std::vector<std::string>{"Hello!<|im_end|>", "<think>\n\n</think>\n\nBye.<|im_end|>"}));
+}
+
+// transformers' return_assistant_tokens_mask on Qwen3 with TRL-style {% generation %} markers
+// (tests/src/data/oracle_sft_masks.py): same ids, same mask, token for token.
+TEST(SftExample, MessagesMaskMatchesTransformers) {
+  const Tokenizer tok = qwen3();
+  const ChatTemplate tmpl = ChatTemplate::from_tokenizer(tok);
+  const auto ref = nlohmann::json::parse(read_file((test::testdata_dir() / "sft" / "qwen3_masks.json").string()));
+  ASSERT_GE(ref["rows"].size(), 4u);
+  for (const auto& row : ref["rows"]) {
+    const SftExample ex = encode_messages(tok, tmpl, ojson::parse(row["messages"].dump()), "oracle");
+    EXPECT_EQ(ex.tokens, row["input_ids"].get<std::vector<int64_t>>()) << row["messages"].dump();
+    EXPECT_EQ(ex.trained, row["assistant_masks"].get<std::vector<uint8_t>>()) << row["messages"].dump();
+  }
 }
 
 TEST(SftExample, TemplateThatIsNotAppendOnlyIsAnError) {

@@ -1,6 +1,7 @@
 // SftConfig validation and derived values (see sft_config.h).
 #include "trainer/sft_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "src/config/config.h"
 #include "src/metrics/metrics_log.h"
 #include "src/model/checkpoint_load.h"
+#include "src/tokenizer/tokenizer.h"
 #include "src/util/fs.h"
 #include "test_util.h"
 #include "trainer/sft_fixture.h"
@@ -122,8 +124,43 @@ TEST(SftTrainer, MemorisesASmallSet) {
               loss_at(19), last);
   EXPECT_GT(first, 5.0);  // ~ln(512) = 6.24 for a random model
   EXPECT_LT(last, 0.2 * first);
-  EXPECT_TRUE(fs::exists(fs::path(folder) / "model.safetensors"));
   EXPECT_TRUE(fs::exists(fs::path(folder) / "tokenizer.json"));
+
+  // The final checkpoint loads in transformers (tests/src/model/check_hf_load.py) and gives our
+  // log-probs; the memorised completion " red" + eos is likely under it.
+  const Tokenizer tok = Tokenizer::load(folder);
+  std::vector<int64_t> ids;
+  for (auto id : tok.encode("color 0:")) ids.push_back(id);
+  const size_t prompt_len = ids.size();
+  for (auto id : tok.encode(" red")) ids.push_back(id);
+  ids.push_back(tok.eos_id());
+  std::string out;
+  const std::string cmd = test::python() + " " + (test::source_dir() / "tests/src/model/check_hf_load.py").string() +
+                          " " + folder + " '" + nlohmann::json(ids).dump() + "' 2>/dev/null";
+  ASSERT_EQ(test::run_command(cmd, &out), 0) << cmd;
+  const auto hf = nlohmann::json::parse(out.substr(out.find('{')))["logprobs"].get<std::vector<double>>();
+  auto lm = load_causal_lm(folder, torch::kCPU, torch::kFloat);
+  std::vector<int64_t> targets(ids.begin() + 1, ids.end());
+  targets.push_back(0);
+  torch::NoGradGuard no_grad;
+  const auto ours = lm->token_logprobs(pack_sequences({ids}, torch::kCPU), torch::tensor(targets), {}).logprobs;
+  ASSERT_EQ(hf.size(), ids.size() - 1);
+  double completion_nll = 0;
+  for (size_t i = 0; i < hf.size(); ++i) {
+    EXPECT_NEAR(ours[static_cast<int64_t>(i)].item<double>(), hf[i], 1e-4) << i;
+    if (i + 1 >= prompt_len) completion_nll -= hf[i];
+  }
+  std::printf("memorise: transformers NLL of ' red<|im_end|>' after 'color 0:' = %.4f over %zu tokens\n",
+              completion_nll, ids.size() - prompt_len);
+  EXPECT_LT(completion_nll / static_cast<double>(ids.size() - prompt_len), 0.2 * first);
+}
+
+TEST(SftTrainer, MalformedRowIsLocatedBeforeTraining) {
+  TinyRun t("{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": \"a\", \"completion\": [1]}\n");
+  const auto cfg = load_config<SftConfig>((test::source_dir() / "configs/tiny_sft_cpu.yaml").string(), t.overrides("run"));
+  const std::string e = test::error_of([&] { run_sft(cfg); });
+  EXPECT_NE(e.find("train.jsonl:2: field 'completion': expected a string"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(t.dir.path() / "run" / "metrics.jsonl"));
 }
 
 std::string sft_command(const TinyRun& t, const std::string& out) {

@@ -107,20 +107,20 @@ std::string memorise_rows() {
 TEST(SftTrainer, MemorisesASmallSet) {
   TinyRun t(memorise_rows());
   auto o = t.overrides("run");
-  for (const char* kv : {"run.steps=40", "run.save_every=0", "batch.examples_per_step=8", "optim.lr=3e-3"})
+  for (const char* kv : {"run.steps=60", "run.save_every=0", "batch.examples_per_step=8", "optim.lr=3e-3"})
     o.push_back(kv);
   const auto cfg = load_config<SftConfig>((test::source_dir() / "configs/tiny_sft_cpu.yaml").string(), o);
   const std::string folder = run_sft(cfg);
-  EXPECT_EQ(fs::path(folder).filename(), "checkpoint-40");
+  EXPECT_EQ(fs::path(folder).filename(), "checkpoint-60");
   const auto metrics = read_metrics_jsonl((t.dir.path() / "run" / "metrics.jsonl").string());
-  ASSERT_EQ(metrics.size(), 40u);
+  ASSERT_EQ(metrics.size(), 60u);
   auto loss_at = [&](size_t i) {
     for (const auto& [k, v] : metrics[i].second)
       if (k == "loss") return v;
     return -1.0;
   };
-  const double first = loss_at(0), last = loss_at(39);
-  std::printf("memorise: loss step 1 = %.4f, step 10 = %.4f, step 20 = %.4f, step 40 = %.4f\n", first, loss_at(9),
+  const double first = loss_at(0), last = loss_at(59);
+  std::printf("memorise: loss step 1 = %.4f, step 10 = %.4f, step 20 = %.4f, step 60 = %.4f\n", first, loss_at(9),
               loss_at(19), last);
   EXPECT_GT(first, 5.0);  // ~ln(512) = 6.24 for a random model
   EXPECT_LT(last, 0.2 * first);
@@ -197,8 +197,9 @@ TEST(SftTrainer, KilledAndResumedRunEqualsUninterrupted) {
     EXPECT_EQ(mb[i].first, static_cast<int64_t>(i + 1));
     for (const auto& [k, v] : ma[i].second)
       if (k == "loss" || k == "grad_norm" || k == "learning_rate" || k == "num_tokens")
-        for (const auto& [k2, v2] : mb[i].second)
+        for (const auto& [k2, v2] : mb[i].second) {
           if (k2 == k) EXPECT_EQ(v, v2) << k << " at step " << i + 1;
+        }
   }
 }
 

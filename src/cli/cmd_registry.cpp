@@ -14,6 +14,7 @@ void add_tokenize_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_pipeline_command(CLI::App& app);
+void add_sft_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -25,6 +26,7 @@ const std::vector<AddCommand>& cli_commands() {
       add_generate_command,
       add_train_command,
       add_pipeline_command,
+      add_sft_command,
   };
   return commands;
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "src/data/epoch_sampler.h"
+
 namespace grpo {
 
 using Json = nlohmann::json;
@@ -17,11 +19,6 @@ struct PromptRow {
   Json row;          // the whole dataset row (rewards read their fields from it)
   std::string file;  // for messages: where the row came from
   int line = 0;
-};
-
-struct DatasetPosition {
-  int64_t epoch = 0;
-  int64_t index = 0;  // next row within the epoch's order
 };
 
 class PromptDataset {
@@ -48,18 +45,17 @@ class PromptDataset {
   // The next `batch_size` rows in the seeded order; crosses epoch boundaries (reshuffling with
   // seed + epoch). Returns row indices.
   std::vector<size_t> next_batch(size_t batch_size, uint64_t seed);
-  DatasetPosition position() const { return position_; }
-  void set_position(const DatasetPosition& p) { position_ = p; }
+  DatasetPosition position() const { return sampler_.position(); }
+  void set_position(const DatasetPosition& p) { sampler_.set_position(p); }
 
-  // The order of epoch `epoch`: a Fisher–Yates shuffle driven by mt19937_64(seed ^ epoch-mix),
-  // written out so that it is the same with every standard library.
-  std::vector<size_t> epoch_order(int64_t epoch, uint64_t seed) const;
+  // The order of epoch `epoch` (EpochSampler::epoch_order).
+  std::vector<size_t> epoch_order(int64_t epoch, uint64_t seed) const {
+    return EpochSampler::epoch_order(rows_.size(), epoch, seed);
+  }
 
  private:
   std::vector<PromptRow> rows_;
-  DatasetPosition position_;
-  std::vector<size_t> order_;
-  int64_t order_epoch_ = -1;
+  EpochSampler sampler_;
 };
 
 }  // namespace grpo

@@ -12,6 +12,7 @@ void add_init_model_command(CLI::App& app);
 void add_logprobs_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -21,6 +22,7 @@ const std::vector<AddCommand>& cli_commands() {
       add_logprobs_command,
       add_tokenize_command,
       add_generate_command,
+      add_report_command,
   };
   return commands;
 }

@@ -36,7 +36,8 @@ std::string sample_html(const SampleRecord& s, const char* badge, const ReportOp
   if (std::isfinite(s.advantage)) meta += fmt::format(" &#183; advantage {:+.3f}", s.advantage);
   if (s.completion_tokens >= 0) meta += fmt::format(" &#183; {} tokens", s.completion_tokens);
   if (!s.finish_reason.empty()) meta += " &#183; " + html_escape(s.finish_reason);
-  meta += fmt::format(" &#183; {} reflection", count_reflections(s.completion));
+  const size_t refl = count_reflections(s.completion);
+  meta += fmt::format(" &#183; {} reflection phrase{}", refl, refl == 1 ? "" : "s");
   std::string out = "<div class=\"sample\"><div class=\"meta\">";
   if (*badge) out += fmt::format("<span class=\"badge {}\">{}</span> ", badge[0] == 'h' ? "hi" : "lo", badge);
   out += meta + "</div>";

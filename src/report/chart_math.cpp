@@ -36,8 +36,9 @@ AxisScale nice_axis(double lo, double hi, int target) {
 std::string format_tick(double value, double step) {
   if (std::abs(value) < step * 1e-6) return "0";
   if (step >= 1e3) {  // the unit follows the step, so one axis never mixes "8000" and "10k"
-    const char* suffix = step >= 1e9 ? "G" : step >= 1e6 ? "M" : "k";
-    const double div = step >= 1e9 ? 1e9 : step >= 1e6 ? 1e6 : 1e3;
+    // M from a step of 0.1 M up (500k steps read 0.5M, 1.0M, 1.5M), G likewise.
+    const char* suffix = step >= 1e8 ? "G" : step >= 1e5 ? "M" : "k";
+    const double div = step >= 1e8 ? 1e9 : step >= 1e5 ? 1e6 : 1e3;
     const int dec = std::max(0, static_cast<int>(-std::floor(std::log10(step / div) + 1e-9)));
     return fmt::format("{:.{}f}{}", value / div, dec, suffix);
   }

@@ -18,8 +18,8 @@ struct AxisScale {
 // first (by 10% of |value|, or 1 for 0). Requires finite lo <= hi and target >= 1.
 AxisScale nice_axis(double lo, double hi, int target);
 
-// Short tick label for an axis with the given step: SI suffix k/M/G when the step is >= 10^3
-// (step 5000: 15000 -> "15k"), fixed decimals matching the step otherwise (step 0.2: "0.4"), and
+// Short tick label for an axis with the given step: SI suffix k when the step is >= 10^3, M from
+// 10^5, G from 10^8 (step 5000: 15000 -> "15k"; step 500000: 1500000 -> "1.5M"), fixed decimals matching the step otherwise (step 0.2: "0.4"), and
 // 2 significant digits in %g style when the step is below 10^-3 (step 1e-5: "2e-05").
 std::string format_tick(double value, double step);
 

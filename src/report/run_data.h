@@ -16,7 +16,7 @@ struct MetricSeries {
 };
 
 struct RunMetrics {
-  std::vector<std::string> names;  // in order of first appearance in the file
+  std::vector<std::string> names;  // first appearance in the file; within a line by key (JSON objects are read sorted)
   std::map<std::string, MetricSeries> series;
   size_t rows = 0;
   int64_t first_step = 0, last_step = 0;

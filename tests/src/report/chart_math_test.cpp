@@ -52,6 +52,8 @@ TEST(ChartMath, NiceAxisWidensConstantSeries) {
 TEST(ChartMath, FormatTick) {
   EXPECT_EQ(format_tick(15000, 5000), "15k");
   EXPECT_EQ(format_tick(1500000, 500000), "1.5M");  // 0.5 M step needs one decimal
+  EXPECT_EQ(format_tick(1000000, 500000), "1.0M");
+  EXPECT_EQ(format_tick(200000, 50000), "200k");
   EXPECT_EQ(format_tick(8000, 2000), "8k");          // same unit on the whole axis
   EXPECT_EQ(format_tick(0.4, 0.2), "0.4");
   EXPECT_EQ(format_tick(0.45, 0.05), "0.45");

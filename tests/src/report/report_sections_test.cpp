@@ -71,7 +71,7 @@ TEST(ReportSections, SamplesShowHighestAndLowestPerStep) {
   ReportOptions o;
   o.samples_per_step = 2;
   const std::string html = samples_section(s, o);
-  const size_t hi = html.find("highest reward"), lo = html.find("lowest reward");
+  const size_t hi = html.find("badge hi\">highest reward"), lo = html.find("badge lo\">lowest reward");
   ASSERT_NE(hi, std::string::npos);
   ASSERT_NE(lo, std::string::npos);
   EXPECT_LT(hi, html.find("high one"));

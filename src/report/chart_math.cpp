@@ -64,6 +64,10 @@ std::vector<double> ema(const std::vector<double>& y, double w) {
   return out;
 }
 
+double effective_weight(double w, size_t n, size_t max_points) {
+  return n > max_points && w > 0 ? std::pow(w, static_cast<double>(max_points) / static_cast<double>(n)) : w;
+}
+
 std::vector<size_t> downsample_indices(const std::vector<double>& y, size_t max_points) {
   if (max_points < 4) fail("downsample_indices: max_points {} < 4 (internal)", max_points);
   const size_t n = y.size();

@@ -134,9 +134,10 @@ std::string training_charts(const RunMetrics& m, const ReportOptions& o, std::se
   }
   std::string out = "<h2 id=\"training\">Training</h2>\n";
   out += fmt::format("<p class=\"note\">Light lines: raw values per step. Dark lines: exponential moving average "
-                     "with weight {} (m = {}&#183;m + {}&#183;x, debiased as in TensorBoard). Series longer than {} "
-                     "points are downsampled keeping each bucket's minimum and maximum.</p>\n",
-                     format_number(o.smoothing), format_number(o.smoothing), format_number(1 - o.smoothing), o.max_points);
+                     "with weight w = {} (m = w&#183;m + (1 &#8722; w)&#183;x, debiased as in TensorBoard). Series longer than "
+                     "N = {} points use w<sup>N/n</sup> (the same smoothing per drawn point) and are downsampled to N "
+                     "points keeping each bucket's minimum and maximum.</p>\n",
+                     format_number(o.smoothing), o.max_points);
   if (!absent.empty()) out += "<p class=\"note\">Not logged in this run:" + html_escape(absent) + ".</p>\n";
   return out + "<div class=\"charts\">" + charts + "</div>\n";
 }

@@ -15,7 +15,7 @@ struct ReportOptions {
   size_t max_points = 1000;        // per series in a chart
   int sample_steps = 5;            // dumped steps shown: first, last and evenly spaced between
   int samples_per_step = 4;        // completions per shown step: highest and lowest reward first
-  size_t collapse_chars = 1200;    // longer completions are cut here, the rest behind <details>
+  size_t collapse_chars = 800;     // longer completions are cut here, the rest behind <details>
   std::string generated_at;        // shown in the header; "" omits it (tests want stable output)
 };
 

@@ -17,38 +17,38 @@ namespace {
 constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                     "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
-// One series after cleaning: finite points only, smoothed, then downsampled.
+// One series after cleaning: finite points only, smoothed, then raw and smoothed lines downsampled
+// separately (each keeps its own extremes; sampling the EMA at the raw extremes would make it jagged).
 struct Prepared {
-  std::vector<double> x, y, smooth, lo, hi;
+  std::vector<double> x, y, lo, hi, sx, sy;
   double last = std::numeric_limits<double>::quiet_NaN();
 };
 
 Prepared prepare(const ChartSeries& s, const ChartOptions& o) {
   const bool band = !s.band_lo.empty() && s.band_lo.size() == s.x.size() && s.band_hi.size() == s.x.size();
-  Prepared all;
+  std::vector<double> x, y, lo, hi;
   for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
     if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
-    all.x.push_back(s.x[i]);
-    all.y.push_back(s.y[i]);
-    if (band) {
-      // A missing band value collapses the band onto the line at that point.
-      all.lo.push_back(std::isfinite(s.band_lo[i]) ? s.band_lo[i] : s.y[i]);
-      all.hi.push_back(std::isfinite(s.band_hi[i]) ? s.band_hi[i] : s.y[i]);
+    x.push_back(s.x[i]);
+    y.push_back(s.y[i]);
+    if (band) {  // a missing band value collapses the band onto the line at that point
+      lo.push_back(std::isfinite(s.band_lo[i]) ? s.band_lo[i] : s.y[i]);
+      hi.push_back(std::isfinite(s.band_hi[i]) ? s.band_hi[i] : s.y[i]);
     }
   }
-  if (!all.y.empty()) all.last = all.y.back();
-  all.smooth = o.smoothing > 0 ? ema(all.y, o.smoothing) : std::vector<double>{};
-  const std::vector<size_t> keep = downsample_indices(all.y, std::max<size_t>(o.max_points, 4));
-  if (keep.size() == all.y.size()) return all;
-  Prepared out;
-  out.last = all.last;
-  for (size_t i : keep) {
-    out.x.push_back(all.x[i]);
-    out.y.push_back(all.y[i]);
-    if (!all.smooth.empty()) out.smooth.push_back(all.smooth[i]);
-    if (!all.lo.empty()) out.lo.push_back(all.lo[i]), out.hi.push_back(all.hi[i]);
+  Prepared p;
+  if (!y.empty()) p.last = y.back();
+  const size_t max_points = std::max<size_t>(o.max_points, 4);
+  for (size_t i : downsample_indices(y, max_points)) {
+    p.x.push_back(x[i]);
+    p.y.push_back(y[i]);
+    if (band) p.lo.push_back(lo[i]), p.hi.push_back(hi[i]);
   }
-  return out;
+  if (o.smoothing > 0) {
+    const std::vector<double> smooth = ema(y, effective_weight(o.smoothing, y.size(), max_points));
+    for (size_t i : downsample_indices(smooth, max_points)) p.sx.push_back(x[i]), p.sy.push_back(smooth[i]);
+  }
+  return p;
 }
 
 struct Frame {
@@ -154,9 +154,9 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
       svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>", f.px(p.x[0]), f.py(p.y[0]), c);
       continue;
     }
-    const bool smoothed = !p.smooth.empty();
+    const bool smoothed = !p.sx.empty();
     svg += fmt::format("<path d=\"{}\" stroke=\"{}\" class=\"{}\"/>", path_of(f, p.x, p.y), c, smoothed ? "raw" : "line");
-    if (smoothed) svg += fmt::format("<path d=\"{}\" stroke=\"{}\" class=\"line\"/>", path_of(f, p.x, p.smooth), c);
+    if (smoothed) svg += fmt::format("<path d=\"{}\" stroke=\"{}\" class=\"line\"/>", path_of(f, p.sx, p.sy), c);
   }
   return svg + "</svg>";
 }

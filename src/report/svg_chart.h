@@ -18,8 +18,9 @@ struct ChartOptions {
   std::string title;
   std::string x_label = "step";
   int width = 600, height = 250;
-  double smoothing = 0.6;   // EMA weight w (chart_math.h ema()); 0 draws the raw line only
-  size_t max_points = 1000;  // per series, after smoothing (downsample_indices keeps min and max)
+  double smoothing = 0.6;   // EMA weight w (chart_math.h ema()); 0 draws the raw line only. A series of
+                            // n > max_points points uses w^(max_points/n): the same smoothing per drawn point
+  size_t max_points = 1000;  // per line, after smoothing (downsample_indices keeps min and max)
   bool integer_x = true;    // x are steps: never tick between integers
   bool compact = false;     // small multiple: fewer ticks, smaller text, no legend when one series
 };

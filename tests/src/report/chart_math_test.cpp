@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "src/util/error.h"
@@ -75,6 +76,13 @@ TEST(ChartMath, EmaIsDebiased) {
   EXPECT_EQ(ema({1, 5}, 0), (std::vector<double>{1, 5}));
   EXPECT_TRUE(ema({}, 0.6).empty());
   EXPECT_THROW(ema({1}, 1.0), Error);
+}
+
+TEST(ChartMath, EffectiveWeightScalesWithLength) {
+  EXPECT_DOUBLE_EQ(effective_weight(0.6, 1000, 1000), 0.6);         // short enough: unchanged
+  EXPECT_NEAR(effective_weight(0.6, 2000, 1000), std::sqrt(0.6), 1e-12);  // 0.6^(1000/2000)
+  EXPECT_NEAR(effective_weight(0.5, 4000, 1000), std::pow(0.5, 0.25), 1e-12);
+  EXPECT_DOUBLE_EQ(effective_weight(0, 5000, 1000), 0.0);
 }
 
 TEST(ChartMath, DownsampleKeepsEndsAndBucketExtremes) {

@@ -42,7 +42,10 @@ std::string format_tick(double value, double step) {
     const int dec = std::max(0, static_cast<int>(-std::floor(std::log10(step / div) + 1e-9)));
     return fmt::format("{:.{}f}{}", value / div, dec, suffix);
   }
-  if (step < 1e-3) return fmt::format("{:.2g}", value);
+  if (step < 1e-3) {  // significant digits down to the step's decade: 0.00105 at step 5e-5 -> 3
+    const int digits = static_cast<int>(std::floor(std::log10(std::abs(value))) - std::floor(std::log10(step) + 1e-9)) + 1;
+    return fmt::format("{:.{}g}", value, std::max(1, digits));
+  }
   const int dec = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
   return fmt::format("{:.{}f}", value, dec);
 }

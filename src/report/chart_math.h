@@ -20,7 +20,8 @@ AxisScale nice_axis(double lo, double hi, int target);
 
 // Short tick label for an axis with the given step: SI suffix k when the step is >= 10^3, M from
 // 10^5, G from 10^8 (step 5000: 15000 -> "15k"; step 500000: 1500000 -> "1.5M"), fixed decimals matching the step otherwise (step 0.2: "0.4"), and
-// 2 significant digits in %g style when the step is below 10^-3 (step 1e-5: "2e-05").
+// %g style with the significant digits down to the step's decade when the step is below 10^-3
+// (step 1e-5: 2e-5 -> "2e-05"; step 5e-5: 0.00105 -> "0.00105").
 std::string format_tick(double value, double step);
 
 // A compact general number for tables and summaries: up to 4 significant digits ("0.3125", "1.235e+06").

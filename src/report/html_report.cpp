@@ -166,7 +166,7 @@ std::string all_metrics_grid(const RunMetrics& m, const ReportOptions& o, const 
   for (const std::string& name : m.names) {
     if (used.count(name) || !m.find(name)) continue;
     ChartOptions c = chart_options(name, o);
-    c.width = 310, c.height = 170, c.compact = true;
+    c.width = 290, c.height = 170, c.compact = true;
     charts += line_chart_svg({series_of(name, *m.find(name))}, c);
     count++;
   }

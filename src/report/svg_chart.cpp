@@ -132,8 +132,8 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"nodata\">no data</text></svg>", f.left + f.width / 2, f.top + f.height / 2);
     return svg;
   }
-  f.xs = x_axis(xlo, xhi, o.compact ? 4 : 6, o.integer_x);
-  f.ys = nice_axis(ylo, yhi, o.compact ? 3 : 5);
+  f.xs = x_axis(xlo, xhi, o.compact ? 5 : 6, o.integer_x);
+  f.ys = nice_axis(ylo, yhi, o.compact ? 4 : 5);
   svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" class=\"frame\"/>", f.left, f.top, f.width, f.height);
   for (double t : f.ys.ticks) {
     svg += fmt::format("<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" class=\"grid\"/>", f.left, f.left + f.width, f.py(t));

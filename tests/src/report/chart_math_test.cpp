@@ -61,6 +61,10 @@ TEST(ChartMath, FormatTick) {
   EXPECT_EQ(format_tick(3, 1), "3");
   EXPECT_EQ(format_tick(500, 100), "500");
   EXPECT_EQ(format_tick(2e-5, 1e-5), "2e-05");
+  // Neighbouring ticks 0.001, 0.00105, 0.0011 (step 5e-5) must differ: digits from 10^-3 to 10^-5 = 3.
+  EXPECT_EQ(format_tick(0.00105, 5e-5), "0.00105");
+  EXPECT_EQ(format_tick(0.0011, 5e-5), "0.0011");
+  EXPECT_EQ(format_tick(5e-7, 5e-7), "5e-07");
   EXPECT_EQ(format_tick(1e-17, 0.2), "0");  // 0.1+0.2-0.3-like residue prints as 0
 }
 

@@ -32,7 +32,7 @@ foreach(src ${GRPO_SOURCES})
   # Match the path relative to the checkout: a checkout that itself lives under ".../rewards/"
   # would otherwise mark every source torch-free and no PCH would be built.
   file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${src})
-  if(rel MATCHES "^(rewards|src/tokenizer|src/config|src/util|src/metrics|src/checkpoint|src/data|src/pipeline)/")
+  if(rel MATCHES "^(rewards|src/tokenizer|src/config|src/util|src/metrics|src/checkpoint|src/data|src/pipeline|src/report)/")
     set_source_files_properties(${src} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
   endif()
 endforeach()

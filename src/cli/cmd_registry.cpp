@@ -15,6 +15,7 @@ void add_generate_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_pipeline_command(CLI::App& app);
 void add_sft_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -27,6 +28,7 @@ const std::vector<AddCommand>& cli_commands() {
       add_train_command,
       add_pipeline_command,
       add_sft_command,
+      add_report_command,
   };
   return commands;
 }

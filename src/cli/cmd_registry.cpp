@@ -12,6 +12,8 @@ void add_init_model_command(CLI::App& app);
 void add_logprobs_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_sample_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -21,6 +23,8 @@ const std::vector<AddCommand>& cli_commands() {
       add_logprobs_command,
       add_tokenize_command,
       add_generate_command,
+      add_eval_command,
+      add_sample_command,
   };
   return commands;
 }

@@ -82,6 +82,9 @@ Scored collect(const ScoredRollout& s, size_t num_prompts, size_t accuracy, std:
   return out;
 }
 
+// A float flag as the user wrote it (0.6, not 0.6000000238418579): fmt prints the shortest round trip.
+double shortest(float x) { return std::stod(fmt::format("{}", x)); }
+
 // The eval/<label>.json object (docs/run_layout) and the rows of the printed table.
 Json report(const EvalArgs& a, const RewardSet& set, const SamplingParams& params, const Scored& sc,
             std::vector<std::pair<std::string, Json>>& table) {
@@ -96,8 +99,8 @@ Json report(const EvalArgs& a, const RewardSet& set, const SamplingParams& param
     total += rb.total[i];
   }
   Json r = {{"label", default_label(a)}, {"model", a.gen.model}, {"data", a.data}, {"k", a.k},
-            {"temperature", params.is_greedy() ? 0.0 : static_cast<double>(params.temperature)},
-            {"top_p", params.top_p}, {"seed", params.seed}, {"max_new_tokens", params.max_new_tokens},
+            {"temperature", params.is_greedy() ? 0.0 : shortest(params.temperature)},
+            {"top_p", shortest(params.top_p)}, {"seed", params.seed}, {"max_new_tokens", params.max_new_tokens},
             {"num_prompts", summary.num_prompts}, {"num_samples", completions.size()},
             {"pass@1", summary.pass_at_1}, {"maj@k", summary.maj_at_k},
             {"format_rate", sc.format ? Json(rb.mean[*sc.format]) : Json(nullptr)},

@@ -37,9 +37,9 @@ foreach(src ${GRPO_SOURCES})
   endif()
 endforeach()
 
-add_executable(grpo_cli ${PROJECT_SOURCE_DIR}/src/cli/main.cpp)
-file(GLOB GRPO_CLI_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/cli/cmd_*.cpp)
-target_sources(grpo_cli PRIVATE ${GRPO_CLI_SOURCES})
+# The binary: main.cpp, the cmd_*.cpp subcommands and their shared CLI helpers (src/cli/*.cpp).
+file(GLOB GRPO_CLI_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/cli/*.cpp)
+add_executable(grpo_cli ${GRPO_CLI_SOURCES})
 set_target_properties(grpo_cli PROPERTIES OUTPUT_NAME grpo)
 target_link_libraries(grpo_cli PRIVATE grpo CLI11::CLI11)
 target_compile_options(grpo_cli PRIVATE -Wall -Wextra)

@@ -16,6 +16,8 @@ void add_train_command(CLI::App& app);
 void add_pipeline_command(CLI::App& app);
 void add_sft_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_sample_command(CLI::App& app);
 
 const std::vector<AddCommand>& cli_commands() {
   static const std::vector<AddCommand> commands = {
@@ -29,6 +31,8 @@ const std::vector<AddCommand>& cli_commands() {
       add_pipeline_command,
       add_sft_command,
       add_report_command,
+      add_eval_command,
+      add_sample_command,
   };
   return commands;
 }

@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
-# Toy R1-Zero on a CPU (issue #9, docs/countdown.md): data, a tiny base model pre-trained from
-# scratch, then GRPO with accuracy + format rewards. DRAFT: the data and init stages run today;
-# stages 0-2 are comments until `grpo sft` and `grpo train` exist (their flags here are guesses).
-#   examples/countdown/run.sh [RUN_DIR]        (default runs/countdown; ~10 min on 2 cores is the goal)
+# Toy R1-Zero on a CPU (issue #9, docs/experiments.md): the countdown tasks, the shipped tiny base model
+# (examples/countdown/base, pre-trained from scratch by make_base.sh), an eval of the base, R1-Zero GRPO
+# with accuracy + format rewards (configs/countdown_tiny_cpu.yaml), an eval after RL, and the HTML report.
+# About 5 minutes on 2 cores.
+#   examples/countdown/run.sh [RUN_DIR] [SEED]          (default runs/countdown, seed 1)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 RUN=${1:-runs/countdown}
+SEED=${2:-1}
+BASE=${BASE:-$ROOT/examples/countdown/base}
 GRPO=$BUILD/grpo
-mkdir -p "$RUN"
+REWARDS=$ROOT/examples/countdown/rewards.yaml
+EVAL_FLAGS=(--data "$RUN/data/eval.jsonl" --rewards "$REWARDS" --template r1_zero --k 8 --temperature 1.0
+            --max-new-tokens 128 --seed 7)
 
-# Data: tasks (train/eval), the pre-training corpus (train tasks only) and the tokenizer.
-"$BUILD/examples/countdown/gen_countdown" --out "$RUN/data" --seed 1
-
-# A random ~1M-parameter Qwen2 with that tokenizer.
-"$GRPO" init-model --config "$ROOT/examples/countdown/model_config.json" --tokenizer "$RUN/data" \
-  --out "$RUN/init" --seed 1
-
-# Stage 0: pre-train on the corpus (next-token loss on whole texts), e.g.
-#   "$GRPO" sft --model "$RUN/init" --data "$RUN/data/corpus.jsonl" --text-field text \
-#     --output-dir "$RUN/base" --epochs 1 --lr 3e-3 --batch-size 32 --max-length 256
-# Stage 1: baseline eval of the base model (pass@1 and format rate on eval.jsonl), e.g.
-#   "$GRPO" eval --model "$RUN/base" --data "$RUN/data/eval.jsonl" --template r1_zero \
-#     --rewards "$ROOT/examples/countdown/rewards.yaml" --output "$RUN/eval/base.json" --label base
-# Stage 2: R1-Zero GRPO on train.jsonl with the r1_zero template and rewards.yaml, then eval again:
-#   "$GRPO" train --config <a recipe with model: $RUN/base, data: $RUN/data/train.jsonl,
-#     template: r1_zero, rewards: examples/countdown/rewards.yaml, group size 8, max_new_tokens 128 (completions in the corpus: mean 59, max 121 tokens)>
-#   "$GRPO" eval --model "$RUN/grpo/latest" ... --output "$RUN/eval/grpo.json" --label grpo
+echo "== data: countdown tasks (train/eval disjoint) and the tokenizer"
+"$BUILD/examples/countdown/gen_countdown" --out "$RUN/data" --seed 1 > /dev/null
+echo "== eval of the base model (held-out tasks, pass@1 over 8 samples at temperature 1)"
+"$GRPO" eval --model "$BASE" "${EVAL_FLAGS[@]}" --label base --output "$RUN/grpo/eval/base.json" > /dev/null
+echo "== R1-Zero GRPO (seed $SEED)"
+"$GRPO" train --config "$ROOT/configs/countdown_tiny_cpu.yaml" model.path="$BASE" data.path="$RUN/data/train.jsonl" \
+  run.output_dir="$RUN/grpo" run.seed="$SEED" 2> >(grep -v "^  \|^[a-z_]*:$\|^resolved config" >&2) > /dev/null
+final=$RUN/grpo/$(cat "$RUN/grpo/latest")
+echo "== eval after RL"
+"$GRPO" eval --model "$final" "${EVAL_FLAGS[@]}" --label grpo --output "$RUN/grpo/eval/grpo.json" > /dev/null
+"$GRPO" report --run "$RUN/grpo" > /dev/null
+# The before/after table, read from the eval JSON files (flat "key": value lines).
+field() { sed -n "s/^  \"$2\": \([0-9.eE+-]*\),\{0,1\}$/\1/p" "$1"; }
+printf "%-8s %8s %8s %8s %8s\n" model pass@1 maj@8 format tokens
+for label in base grpo; do
+  f=$RUN/grpo/eval/$label.json
+  printf "%-8s %8.3f %8.3f %8.3f %8.1f\n" "$label" "$(field "$f" pass@1)" "$(field "$f" maj@k)" \
+    "$(field "$f" format_rate)" "$(field "$f" mean_response_tokens)"
+done
+echo "report: $RUN/grpo/report.html"

@@ -104,6 +104,28 @@ TEST(GrpoTrainerCuda, RewardRisesInBf16) {
   EXPECT_LT(mean_metric(rows, 0, 24, "sampling/logprob_diff"), 0.05);  // sampler and trainer agree in bf16
 }
 
+// The stateful options together — two updates per rollout, a KL reference refreshed from the policy
+// every 4 steps (saved in the checkpoint once refreshed), DAPO dynamic sampling — and a run stopped at
+// the step-4 checkpoint then resumed: the final weights equal an uninterrupted run's.
+TEST(GrpoTrainer, ReferenceRefreshAndDynamicSamplingResumeExactly) {
+  const std::vector<std::string> options = {"algorithm.beta=0.05", "algorithm.ref_refresh_steps=4",
+                                            "algorithm.num_iterations=2", "rollout.dynamic_sampling=true",
+                                            "rollout.max_sampling_rounds=2", "algorithm.loss_type=grpo"};
+  test::TempDir straight, stopped;
+  GrpoTrainer(load_grpo_config(write_config(straight, 8, 4, 3e-3), options)).train();
+  auto first_half = options;
+  first_half.push_back("run.steps=4");
+  GrpoTrainer(load_grpo_config(write_config(stopped, 8, 4, 3e-3), first_half)).train();
+  EXPECT_TRUE(std::filesystem::exists(stopped.path() / "run" / "checkpoint-4" / "reference" / "model.safetensors"));
+  GrpoTrainer(load_grpo_config(write_config(stopped, 8, 4, 3e-3), options)).train();
+  EXPECT_EQ(read_file((straight.path() / "run" / "checkpoint-8" / "model.safetensors").string()),
+            read_file((stopped.path() / "run" / "checkpoint-8" / "model.safetensors").string()));
+  const auto rows = read_metrics_jsonl((straight.path() / "run" / "metrics.jsonl").string());
+  ASSERT_EQ(rows.size(), 4u);  // one line per rollout: steps 2, 4, 6, 8
+  EXPECT_EQ(rows.back().first, 8);
+  EXPECT_GT(mean_metric(rows, 1, 4, "kl"), 0.0);  // the policy has moved away from the reference
+}
+
 pid_t spawn_train(const std::string& config) {
   const std::string binary = test::grpo_binary();
   std::vector<std::string> args = {binary, "train", "--config", config};

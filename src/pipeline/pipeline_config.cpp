@@ -29,6 +29,17 @@ void PipelineStage::validate(ConfigCheck& c) const {
   c.require(size >= 0, "size", "must be >= 0");
 }
 
+std::vector<std::string> PipelineStage::references() const {
+  std::vector<std::string> texts = overrides;
+  texts.push_back(config);
+  for (const auto& [flag, value] : args) texts.push_back(value);
+  for (const auto& src : sources) texts.push_back(src.path);
+  std::vector<std::string> out;
+  for (const auto& t : texts)
+    for (auto& ref : references_in(t)) out.push_back(std::move(ref));
+  return out;
+}
+
 std::vector<std::string> references_in(const std::string& text) {
   std::vector<std::string> out;
   for (size_t pos = text.find("${"); pos != std::string::npos; pos = text.find("${", pos + 2)) {
@@ -68,15 +79,10 @@ void PipelineConfig::validate(ConfigCheck& c) const {
     const auto& s = stages[i];
     const std::string key = fmt::format("stages[{}]", i);
     c.require(names.insert(s.name).second, key + ".name", "duplicate stage name '" + s.name + "'");
-    std::vector<std::string> texts = s.overrides;
-    texts.push_back(s.config);
-    for (const auto& [flag, value] : s.args) texts.push_back(value);
-    for (const auto& src : s.sources) texts.push_back(src.path);
-    for (const auto& t : texts)
-      for (const auto& ref : references_in(t))
-        c.require(known.count(ref) == 1, key,
-                  fmt::format("unknown reference ${{{}}} (known here: vars, output_dir, and earlier stages' "
-                              "<name>.model for sft/train, <name>.output for sample/mix)", ref));
+    for (const auto& ref : s.references())
+      c.require(known.count(ref) == 1, key,
+                fmt::format("unknown reference ${{{}}} (known here: vars, output_dir, and earlier stages' "
+                            "<name>.model for sft/train, <name>.output for sample/mix)", ref));
     if (s.kind == "sft" || s.kind == "train") known.insert(s.name + ".model");
     if (s.kind == "sample" || s.kind == "mix") known.insert(s.name + ".output");
   }

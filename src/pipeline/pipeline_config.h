@@ -40,6 +40,7 @@ struct PipelineStage {
     v(size, "size", "mix: rows in the output (0 = rows of all sources together)");
   }
   void validate(ConfigCheck& c) const;
+  std::vector<std::string> references() const;  // every ${name} in config, overrides, args and sources
 };
 
 struct PipelineConfig {

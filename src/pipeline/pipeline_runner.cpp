@@ -115,16 +115,11 @@ std::vector<StageOutcome> run_pipeline(const PipelineConfig& config, const Pipel
       log_info("pipeline: redoing stage '{}' from scratch (selected by --from-stage/--only-stage)", s.name);
       if (!options.dry_run) remove_tree(dir);
     }
-    std::vector<std::string> texts = s.overrides;
-    texts.push_back(s.config);
-    for (const auto& [flag, value] : s.args) texts.push_back(value);
-    for (const auto& src : s.sources) texts.push_back(src.path);
-    for (const auto& t : texts)
-      for (const auto& ref : references_in(t))
-        if (values.count(ref) == 0)
-          fail("pipeline: stage '{}' needs ${{{}}}, but that stage has not finished. HINT: run the pipeline without "
-               "--from-stage/--only-stage first",
-               s.name, ref);
+    for (const auto& ref : s.references())
+      if (values.count(ref) == 0)
+        fail("pipeline: stage '{}' needs ${{{}}}, but that stage has not finished. HINT: run the pipeline without "
+             "--from-stage/--only-stage first",
+             s.name, ref);
     log_info("pipeline: stage {}/{} '{}' ({})", i + 1, stages.size(), s.name, s.kind);
     const auto t0 = std::chrono::steady_clock::now();
     if (s.kind == "mix") {

@@ -198,7 +198,9 @@ TEST(SftTrainer, KilledAndResumedRunEqualsUninterrupted) {
     for (const auto& [k, v] : ma[i].second)
       if (k == "loss" || k == "grad_norm" || k == "learning_rate" || k == "num_tokens")
         for (const auto& [k2, v2] : mb[i].second) {
-          if (k2 == k) EXPECT_EQ(v, v2) << k << " at step " << i + 1;
+          if (k2 == k) {
+            EXPECT_EQ(v, v2) << k << " at step " << i + 1;
+          }
         }
   }
 }

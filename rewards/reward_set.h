@@ -54,6 +54,10 @@ struct RewardBatch {
 // What a function measures, for the headline metrics (accuracy, format rate) of train and eval.
 enum class RewardRole { kAccuracy, kFormat };
 
+// A sample counts as correct when its accuracy-role score is >= 1 (countdown gives 0.1 for a
+// well-formed wrong answer, TinyZero's shaping): the one rule behind train's `accuracy` and eval's pass@k.
+inline bool is_correct(double accuracy_score) { return accuracy_score >= 1.0; }
+
 class RewardSet {
  public:
   // Builds every function of `config` from `registry` (after loading config.plugins into it).
@@ -67,8 +71,7 @@ class RewardSet {
   const std::vector<double>& weights() const { return weights_; }
   const std::vector<std::string>& names() const { return names_; }  // registry names, same order
   // The first function playing `role`: accuracy = accuracy_math | countdown | exact_match | choice;
-  // format = format. nullopt when the set has none. A sample counts as correct when its accuracy
-  // score is >= 1 (countdown gives 0.1 for a well-formed wrong answer, TinyZero's shaping).
+  // format = format. nullopt when the set has none; correctness is judged by is_correct().
   std::optional<size_t> find_role(RewardRole role) const;
 
   // Thread-safe. A reward that throws, or returns a non-finite score, fails the whole call with a

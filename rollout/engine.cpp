@@ -16,12 +16,12 @@
 #include "rollout/scheduler.h"
 #include "src/util/error.h"
 #include "src/util/log.h"
+#include "src/util/timer.h"
 
 namespace grpo {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 struct Live {             // one running sequence; its row in the device batch is its index in `live_`
   int64_t slot = 0;

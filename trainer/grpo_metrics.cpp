@@ -52,7 +52,7 @@ Metrics grpo_step_metrics(const GrpoBatch& batch, const RewardSet& rewards, cons
     m.emplace_back("rewards/" + rewards.labels()[f] + "/std", ms.std);
   }
   if (auto f = rewards.find_role(RewardRole::kAccuracy)) {
-    const auto correct = std::count_if(per_function[*f].begin(), per_function[*f].end(), [](double x) { return x >= 1.0; });
+    const auto correct = std::count_if(per_function[*f].begin(), per_function[*f].end(), is_correct);
     m.emplace_back("accuracy", static_cast<double>(correct) / n);
   }
   if (auto f = rewards.find_role(RewardRole::kFormat)) m.emplace_back("format_rate", mean_std(per_function[*f]).mean);

@@ -13,6 +13,7 @@
 #include "src/tensor/device.h"
 #include "src/util/error.h"
 #include "src/util/log.h"
+#include "src/util/timer.h"
 #include "trainer/grpo_batch.h"
 #include "trainer/grpo_metrics.h"
 #include "trainer/grpo_update.h"
@@ -23,10 +24,6 @@ namespace {
 
 constexpr const char* kReferenceFolder = "reference";  // in a checkpoint, once the reference was refreshed
 constexpr const char* kRefRefreshedAt = "ref_refreshed_at";
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Per-rollout sampling seed: a function of the run seed, the rollout index and the dynamic-sampling
 // round only (SplitMix64 finaliser), so that a resumed run samples what the killed one would have.

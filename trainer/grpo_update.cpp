@@ -4,15 +4,12 @@
 
 #include <chrono>
 
+#include "src/util/timer.h"
 #include "trainer/aggregate.h"
 #include "trainer/policy_loss.h"
 
 namespace grpo {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // One micro-batch, packed once and reused by every pass.
 struct MicroBatch {

@@ -13,6 +13,7 @@
 #include "src/metrics/progress.h"
 #include "src/util/error.h"
 #include "src/util/log.h"
+#include "src/util/timer.h"
 #include "trainer/training_run.h"
 
 namespace grpo {
@@ -63,8 +64,8 @@ SftStepStats sft_accumulate_gradients(CausalLMImpl& model, std::span<const Train
 }
 
 std::string run_sft(SftConfig cfg) {
-  const Tokenizer tok = Tokenizer::load(cfg.model.tokenizer_path());
-  SftDataset data = SftDataset::load(cfg.data.path, cfg.data.options(), tok);
+  auto tok = std::make_unique<Tokenizer>(Tokenizer::load(cfg.model.tokenizer_path()));
+  SftDataset data = SftDataset::load(cfg.data.path, cfg.data.options(), *tok);
   const SftDataStats& ds = data.stats();
   log_info("sft: {} rows ({}): {} examples, {} tokens ({} trained); {} truncated to {} tokens, {} dropped (no trained "
            "token left)",
@@ -75,7 +76,7 @@ std::string run_sft(SftConfig cfg) {
     log_info("sft: data.epochs = {} x {} examples / {} per step -> run.steps = {}", cfg.data.epochs, data.size(),
              cfg.batch.examples_per_step, cfg.run.steps);
   }
-  TrainingRun run(cfg.model, cfg.optim, cfg.run, dump_config(cfg));
+  TrainingRun run(cfg.model, cfg.optim, cfg.run, dump_config(cfg), std::move(tok));  // loaded once, used by both
   check_vocab(data, run.model()->config().vocab_size, cfg.data.path);
   data.set_position(run.state().data);
   const int64_t kill_at = kill_after_step();
@@ -96,7 +97,7 @@ std::string run_sft(SftConfig cfg) {
 
     const SftStepStats st = sft_accumulate_gradients(*run.model(), ptrs, cfg.run.micro_batch_tokens);
     const GradientUpdate u = run.apply_gradients();
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double dt = seconds_since(t0);
     const int64_t num_tokens = run.state().extra.value("num_tokens", int64_t{0}) + st.tokens;
     run.state().extra["num_tokens"] = num_tokens;  // cumulative, as TRL's num_tokens; saved for resume
     run.log({{"loss", st.loss},

@@ -53,7 +53,7 @@ TrainerState load_trainer_state(const std::string& path) {
 }
 
 TrainingRun::TrainingRun(const ModelSection& model, const OptimSection& optim, const RunSection& run,
-                         std::string config_yaml)
+                         std::string config_yaml, std::unique_ptr<Tokenizer> tokenizer)
     : model_cfg_(model),
       optim_(optim),
       run_(run),
@@ -61,7 +61,7 @@ TrainingRun::TrainingRun(const ModelSection& model, const OptimSection& optim, c
       checkpoints_(run.output_dir, static_cast<int>(run.keep_last)) {
   const auto device = resolve_device(model.device);
   const auto dtype = resolve_dtype(model.dtype, device);
-  tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::load(model.tokenizer_path()));
+  tokenizer_ = tokenizer ? std::move(tokenizer) : std::make_unique<Tokenizer>(Tokenizer::load(model.tokenizer_path()));
   resumed_from_ = checkpoints_.latest();
   const std::string weights = resumed_from_ ? *resumed_from_ : model.path;
   model_ = load_causal_lm(weights, device, dtype);

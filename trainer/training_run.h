@@ -47,10 +47,12 @@ struct GradientUpdate {
 
 class TrainingRun {
  public:
-  // Loads the tokenizer and the policy (from the run's latest checkpoint when there is one, else
+  // Loads the tokenizer (unless the caller passes the one it already loaded from
+  // model.tokenizer_path()) and the policy (from the run's latest checkpoint when there is one, else
   // from model.path), builds the optimizer (restoring its state on resume), writes
   // <output_dir>/config.yaml and opens the metrics.
-  TrainingRun(const ModelSection& model, const OptimSection& optim, const RunSection& run, std::string config_yaml);
+  TrainingRun(const ModelSection& model, const OptimSection& optim, const RunSection& run, std::string config_yaml,
+              std::unique_ptr<Tokenizer> tokenizer = nullptr);
   ~TrainingRun();
 
   CausalLM& model() { return model_; }

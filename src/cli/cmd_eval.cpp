@@ -77,7 +77,7 @@ Scored collect(const ScoredRollout& s, size_t num_prompts, size_t accuracy, std:
   for (size_t i = 0; i < completions.size(); ++i) {
     out.answers.push_back(voted_answer(s.rewards.details[accuracy][i]));
     out.outcomes[static_cast<size_t>(completions[i].prompt_index)].push_back(
-        {s.rewards.scores[accuracy][i] >= 1.0, out.answers.back()});  // correct = accuracy score >= 1
+        {is_correct(s.rewards.scores[accuracy][i]), out.answers.back()});
   }
   return out;
 }
@@ -133,7 +133,7 @@ void write_samples(const std::string& path, const Json& step, const RewardSet& s
                  {"prompt", prompts.texts[static_cast<size_t>(c.prompt_index)]}, {"completion", c.text},
                  {"rewards", Json::object()}, {"reward", rb.total[i]}, {"completion_tokens", c.token_ids.size()},
                  {"finish_reason", std::string(finish_reason_name(c.finish_reason))},
-                 {"correct", rb.scores[sc.accuracy][i] >= 1.0}, {"answer", sc.answers[i]}};
+                 {"correct", is_correct(rb.scores[sc.accuracy][i])}, {"answer", sc.answers[i]}};
     for (size_t f = 0; f < set.labels().size(); ++f) line["rewards"][set.labels()[f]] = rb.scores[f][i];
     write_jsonl_line(out.get(), line);
   }

@@ -13,6 +13,7 @@
 #include "src/util/error.h"
 #include "src/util/fs.h"
 #include "src/util/log.h"
+#include "src/util/timer.h"
 
 extern char** environ;
 
@@ -159,8 +160,7 @@ std::vector<StageOutcome> run_pipeline(const PipelineConfig& config, const Pipel
     if (!options.dry_run)
       write_file_atomic(marker, nlohmann::json{{"name", s.name}, {"kind", s.kind}, {"output", outcome.output}}.dump(2) + "\n");
     outcome.ran = true;
-    log_info("pipeline: stage '{}' done in {:.1f} s -> {}", s.name,
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), outcome.output);
+    log_info("pipeline: stage '{}' done in {:.1f} s -> {}", s.name, seconds_since(t0), outcome.output);
     outcomes.push_back(outcome);
   }
   return outcomes;

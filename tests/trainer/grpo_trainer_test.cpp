@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +16,6 @@
 #include "src/metrics/metrics_log.h"
 #include "src/util/fs.h"
 #include "tests/test_util.h"
-
-extern char** environ;
 
 namespace grpo {
 namespace {
@@ -126,17 +123,6 @@ TEST(GrpoTrainer, ReferenceRefreshAndDynamicSamplingResumeExactly) {
   EXPECT_GT(mean_metric(rows, 1, 4, "kl"), 0.0);  // the policy has moved away from the reference
 }
 
-pid_t spawn_train(const std::string& config) {
-  const std::string binary = test::grpo_binary();
-  std::vector<std::string> args = {binary, "train", "--config", config};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
-  return pid;
-}
-
 TEST(GrpoTrainer, KilledRunResumesToIdenticalWeights) {
   constexpr int kSteps = 12;
   test::TempDir straight, killed;
@@ -145,7 +131,7 @@ TEST(GrpoTrainer, KilledRunResumesToIdenticalWeights) {
   ASSERT_EQ(test::run_command(test::grpo_binary() + " train --config " + cfg_straight + " > /dev/null 2>&1"), 0);
 
   // Kill -9 as soon as the first checkpoint is complete (its `latest` pointer written).
-  const pid_t pid = spawn_train(cfg_killed);
+  const pid_t pid = test::spawn_process({test::grpo_binary(), "train", "--config", cfg_killed});
   const auto run = killed.path() / "run";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   while (!std::filesystem::exists(run / "latest") && std::chrono::steady_clock::now() < deadline)

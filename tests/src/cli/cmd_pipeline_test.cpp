@@ -5,7 +5,6 @@
 // finishes; a third run skips everything.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -14,8 +13,6 @@
 
 #include "src/metrics/metrics_log.h"
 #include "tests/test_util.h"
-
-extern char** environ;
 
 namespace grpo {
 namespace {
@@ -55,20 +52,6 @@ std::string pipeline_yaml(const std::filesystem::path& dir) {
          "'model.path=${sft_all.model}', run.steps=2]}\n";
 }
 
-pid_t spawn_group(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);  // its own group: the kill reaches the stage's child too
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, &attr, argv.data(), environ), 0);
-  posix_spawnattr_destroy(&attr);
-  return pid;
-}
-
 TEST(CmdPipeline, SixStagesKilledInStageTwoResume) {
   test::TempDir dir;
   write_data(dir.path());
@@ -77,7 +60,7 @@ TEST(CmdPipeline, SixStagesKilledInStageTwoResume) {
   const auto out = dir.path() / "out";
   const std::vector<std::string> command = {test::grpo_binary(), "pipeline", "--config", yaml};
 
-  const pid_t pid = spawn_group(command);
+  const pid_t pid = test::spawn_process(command, /*own_process_group=*/true);  // the kill reaches the stage too
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   int status = 0;
   bool exited = false;

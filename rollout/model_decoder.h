@@ -1,41 +1,50 @@
 // ModelDecoder: adapts src/model's CausalLM + slot KVCache to rollout/decoder.h. The cache is
-// allocated by reserve_cache and freed by release_cache (the trainer gets the memory back).
+// allocated by reserve_cache and freed by release_cache (the trainer gets the memory back). On a GPU
+// in bf16/fp16, decode steps (every count 1) replay CUDA graphs (src/model/decode_graphs.h); the
+// graphs live as long as the cache, and one extra cache slot takes the graphs' padding rows.
 #pragma once
+#include <memory>
 #include <optional>
+
 #include "rollout/decoder.h"
 #include "src/model/causal_lm.h"
+#include "src/model/decode_graphs.h"
 #include "src/model/kv_cache.h"
 
 namespace grpo {
 
 class ModelDecoder : public Decoder {
  public:
-  explicit ModelDecoder(CausalLM model) : model_(std::move(model)) {}
+  // cuda_graphs: replay decode steps from CUDA graphs where DecodeGraphs::supported (else ignored).
+  explicit ModelDecoder(CausalLM model, bool cuda_graphs = true);
+  ~ModelDecoder() override;
+
   int64_t vocab_size() const override { return model_->config().vocab_size; }
   c10::Device device() const override { return model_->options().device(); }
-  void reserve_cache(int64_t slots, int64_t capacity) override {
-    cache_.reset();  // free the old pool before allocating the new one
-    cache_.emplace(make_kv_cache(model_->config(), slots, capacity, model_->options()));
-  }
-  void release_cache() override { cache_.reset(); }
-  int64_t num_slots() const override { return cache_ ? cache_->slots() : 0; }
+  void reserve_cache(int64_t slots, int64_t capacity) override;
+  void release_cache() override;
+  int64_t num_slots() const override { return cache_ ? cache_->slots() - extra_slots_ : 0; }
   int64_t slot_capacity() const override { return cache_ ? cache_->capacity() : 0; }
-  int64_t cache_bytes_per_position() const override {
-    const auto& c = model_->config();
-    return 2 * c.num_hidden_layers * c.num_key_value_heads * c.head_dim *
-           static_cast<int64_t>(c10::elementSize(c10::typeMetaToScalarType(model_->options().dtype())));
-  }
+  int64_t cache_bytes_per_position() const override;
   at::Tensor forward_cached(const at::Tensor& ids, const std::vector<int64_t>& slots, const std::vector<int64_t>& starts,
-                            const std::vector<int64_t>& counts) override {
-    return model_->forward_cached(ids, slots, starts, counts, *cache_);
-  }
-  void copy_slot_prefix(int64_t src, const std::vector<int64_t>& dst, int64_t length) override {
-    grpo::copy_slot_prefix(*cache_, src, dst, length);
-  }
+                            const std::vector<int64_t>& counts) override;
+  void copy_slot_prefix(int64_t src, const std::vector<int64_t>& dst, int64_t length) override;
+
+  bool uses_cuda_graphs() const { return use_graphs_; }
+  // Graphs captured and seconds spent capturing since construction (all rollouts).
+  int64_t graphs_captured() const { return graphs_captured_ + (graphs_ ? graphs_->graphs_captured() : 0); }
+  double graph_capture_seconds() const { return capture_s_ + (graphs_ ? graphs_->capture_seconds() : 0); }
 
  private:
+  void drop_graphs();
+
   CausalLM model_;
+  bool use_graphs_;
+  int64_t extra_slots_ = 0;   // 1 (the graphs' scratch slot) when graphs are used
   std::optional<KVCache> cache_;
+  std::unique_ptr<DecodeGraphs> graphs_;
+  int64_t graphs_captured_ = 0;
+  double capture_s_ = 0;
 };
 
 }  // namespace grpo

@@ -37,6 +37,7 @@ struct GrpoRolloutSection {
   std::vector<std::string> stop;
   double cache_gb = 0.0;
   int64_t sync_interval = 4;
+  bool cuda_graphs = true;
   bool dynamic_sampling = false;
   int64_t max_sampling_rounds = 3;
   template <class V> void visit(V& v) {
@@ -50,6 +51,7 @@ struct GrpoRolloutSection {
     v(stop, "stop", "stop strings (the completion is cut before them); the eos ids always stop");
     v(cache_gb, "cache_gb", "KV-cache budget in GiB (0 = 16 on CUDA, 2 on CPU)");
     v(sync_interval, "sync_interval", "decode steps between host syncs (results do not depend on it)");
+    v(cuda_graphs, "cuda_graphs", "replay decode steps from CUDA graphs (GPU, bf16/fp16); false = eager launches");
     v(dynamic_sampling, "dynamic_sampling", "DAPO: drop groups whose rewards are all equal, sample more prompts to refill");
     v(max_sampling_rounds, "max_sampling_rounds", "dynamic sampling: extra rounds at most before training on a short batch");
   }

@@ -86,7 +86,7 @@ GrpoTrainer::GrpoTrainer(LoadedGrpoConfig loaded) : s_(std::make_unique<State>()
     for (auto& p : s.reference->parameters()) p.requires_grad_(false);
   }
 
-  s.decoder = std::make_unique<ModelDecoder>(s.run->model());
+  s.decoder = std::make_unique<ModelDecoder>(s.run->model(), cfg.rollout.cuda_graphs);
   EngineOptions engine_options;
   engine_options.sync_interval = cfg.rollout.sync_interval;
   const double gb = cfg.rollout.cache_gb > 0 ? cfg.rollout.cache_gb : (s.run->device().is_cuda() ? 16.0 : 2.0);

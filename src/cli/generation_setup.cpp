@@ -56,6 +56,7 @@ void add_generation_flags(CLI::App* sub, GenerationFlags& f) {
   sub->add_option("--device", f.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--dtype", f.dtype, "auto (bf16 on CUDA, fp32 on CPU), fp32, bf16, fp16")->capture_default_str();
   sub->add_option("--cache-gb", f.cache_gb, "KV-cache budget in GiB (default 16 on CUDA, 4 on CPU)");
+  sub->add_flag("--no-cuda-graphs", f.no_cuda_graphs, "decode with eager launches instead of CUDA graph replays");
   sub->add_option("--sync-interval", f.sync_interval, "decode steps between host syncs (results do not depend on it)")
       ->capture_default_str();
 }
@@ -71,7 +72,7 @@ Generator::Generator(const GenerationFlags& f, const std::string& command)
 
 RolloutEngine& Generator::engine() {
   if (engine_) return *engine_;
-  decoder_ = std::make_unique<ModelDecoder>(load_causal_lm(flags_.model, device_, dtype_));
+  decoder_ = std::make_unique<ModelDecoder>(load_causal_lm(flags_.model, device_, dtype_), !flags_.no_cuda_graphs);
   EngineOptions options;
   options.sync_interval = flags_.sync_interval;
   options.cache.budget_bytes = flags_.cache_gb > 0 ? static_cast<int64_t>(flags_.cache_gb * (1ull << 30))

@@ -24,7 +24,7 @@ struct GenerationFlags {
   int64_t max_new_tokens = 256, top_k = 0, sync_interval = 4;
   float temperature = 1.0f, top_p = 1.0f, min_p = 0.0f;
   uint64_t seed = 0;
-  bool greedy = false, ignore_eos = false;
+  bool greedy = false, ignore_eos = false, no_cuda_graphs = false;
   std::vector<std::string> stop;
   double cache_gb = 0;  // 0: 16 GiB on CUDA, 4 GiB on CPU
 };

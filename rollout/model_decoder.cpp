@@ -1,0 +1,54 @@
+// ModelDecoder: the cache's lifetime, the graphs' lifetime (never longer than the cache whose
+// addresses they hold) and the choice between graph replay and the eager cached forward.
+#include "rollout/model_decoder.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+namespace grpo {
+
+ModelDecoder::ModelDecoder(CausalLM model, bool cuda_graphs)
+    : model_(std::move(model)), use_graphs_(cuda_graphs && DecodeGraphs::supported(model_)) {
+  extra_slots_ = use_graphs_ ? 1 : 0;
+}
+
+ModelDecoder::~ModelDecoder() { drop_graphs(); }
+
+void ModelDecoder::drop_graphs() {
+  if (!graphs_) return;
+  graphs_captured_ += graphs_->graphs_captured();
+  capture_s_ += graphs_->capture_seconds();
+  graphs_.reset();
+}
+
+void ModelDecoder::reserve_cache(int64_t slots, int64_t capacity) {
+  drop_graphs();
+  cache_.reset();  // free the old pool before allocating the new one
+  cache_.emplace(make_kv_cache(model_->config(), slots + extra_slots_, capacity, model_->options()));
+  if (use_graphs_) graphs_ = std::make_unique<DecodeGraphs>(model_, *cache_, /*scratch_slot=*/slots);
+}
+
+void ModelDecoder::release_cache() {
+  drop_graphs();
+  cache_.reset();
+}
+
+int64_t ModelDecoder::cache_bytes_per_position() const {
+  const auto& c = model_->config();
+  return 2 * c.num_hidden_layers * c.num_key_value_heads * c.head_dim *
+         static_cast<int64_t>(c10::elementSize(c10::typeMetaToScalarType(model_->options().dtype())));
+}
+
+at::Tensor ModelDecoder::forward_cached(const at::Tensor& ids, const std::vector<int64_t>& slots,
+                                        const std::vector<int64_t>& starts, const std::vector<int64_t>& counts) {
+  const bool decode = std::all_of(counts.begin(), counts.end(), [](int64_t c) { return c == 1; });
+  if (graphs_ && decode && !counts.empty()) return graphs_->forward(ids, slots, starts);
+  return model_->forward_cached(ids, slots, starts, counts, *cache_);
+}
+
+void ModelDecoder::copy_slot_prefix(int64_t src, const std::vector<int64_t>& dst, int64_t length) {
+  grpo::copy_slot_prefix(*cache_, src, dst, length);
+}
+
+}  // namespace grpo

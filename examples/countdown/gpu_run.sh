@@ -60,6 +60,7 @@ pretrain() {
   "$GRPO" sft --config "$HERE/pretrain_gpu.yaml" "${DEV_FLAGS[@]}" model.path="$RUN/init" \
     data.path="$RUN/data/corpus.jsonl" run.output_dir="$RUN/base" "${PRETRAIN_SIZE[@]}" "${PRETRAIN_EXTRA[@]}"
   ln -sfn "base/$(cat "$RUN/base/latest")" "$BASE"
+  echo "pretrain: $(metrics_summary "$RUN/base/metrics.jsonl" loss tokens_per_s)"
 }
 eval_model() {  # eval_model MODEL LABEL
   "$GRPO" eval --model "$1" "${EVAL_FLAGS[@]}" --label "$2" --output "$RUN/grpo/eval/$2.json"
@@ -68,6 +69,8 @@ grpo_train() {
   "$GRPO" train --config "$ROOT/configs/countdown_gpu.yaml" "${DEV_FLAGS[@]}" rollout.cache_gb="$CACHE_GB" \
     model.path="$BASE" data.path="$RUN/data/train.jsonl" run.output_dir="$RUN/grpo" run.seed="$SEED" \
     "${RL_SIZE[@]}" "${RL_EXTRA[@]}"
+  echo "grpo: $(metrics_summary "$RUN/grpo/metrics.jsonl" reward accuracy format_rate completions/mean_length \
+    time/step_s time/rollout_s time/update_s)"
 }
 
 run_stage data make_data

@@ -37,7 +37,6 @@ else
 fi
 read -r -a PRETRAIN_EXTRA <<< "${PRETRAIN_ARGS:-}"
 read -r -a RL_EXTRA <<< "${RL_ARGS:-}"
-mkdir -p "$RUN/logs"
 STAGE_LOGS=$RUN/logs
 STAGE_TIMINGS=$RUN/timings.txt
 RUN_T0=$(date +%s.%N)
@@ -46,7 +45,17 @@ DEV_FLAGS=(model.device="$DEVICE" model.dtype="$DTYPE")
 EVAL_FLAGS=(--data "$RUN/data/eval.jsonl" --rewards "$HERE/rewards.yaml" --template r1_zero --k "$EVAL_K"
             --temperature 1.0 --max-new-tokens 128 --seed 7 --limit "$EVAL_LIMIT" --device "$DEVICE" --dtype "$DTYPE"
             --cache-gb "$CACHE_GB")
-echo "countdown GPU run: $RUN, seed $SEED, device $DEVICE ($DTYPE), $("$GRPO" --version)"
+if [[ ! -x $GRPO || ! -x $BUILD/examples/countdown/gen_countdown ]]; then
+  echo "gpu_run.sh: no $GRPO or gen_countdown. HINT: build first (make build; scripts/gpu-build.sh on the GPU machine), or set BUILD" >&2
+  exit 2
+fi
+VERSION=$("$GRPO" --version)
+if [[ $DEVICE == cuda* && $VERSION != *"CUDA: yes"* ]]; then
+  echo "gpu_run.sh: DEVICE=$DEVICE but $VERSION. HINT: run on a GPU machine, or check the script with DEVICE=cpu SMOKE=1" >&2
+  exit 2
+fi
+mkdir -p "$RUN/logs"
+echo "countdown GPU run: $RUN, seed $SEED, device $DEVICE ($DTYPE), $VERSION"
 
 make_data() {  # its stdout is stats.json again
   "$BUILD/examples/countdown/gen_countdown" --out "$RUN/data" --seed 1 --corpus "$CORPUS" > /dev/null

@@ -11,6 +11,7 @@ RUN=${1:-runs/countdown}
 SEED=${2:-1}
 BASE=${BASE:-$ROOT/examples/countdown/base}
 GRPO=$BUILD/grpo
+source "$ROOT/examples/countdown/common.sh"
 REWARDS=$ROOT/examples/countdown/rewards.yaml
 EVAL_FLAGS=(--data "$RUN/data/eval.jsonl" --rewards "$REWARDS" --template r1_zero --k 8 --temperature 1.0
             --max-new-tokens 128 --seed 7)
@@ -26,12 +27,5 @@ final=$RUN/grpo/$(cat "$RUN/grpo/latest")
 echo "== eval after RL"
 "$GRPO" eval --model "$final" "${EVAL_FLAGS[@]}" --label grpo --output "$RUN/grpo/eval/grpo.json" > /dev/null
 "$GRPO" report --run "$RUN/grpo" > /dev/null
-# The before/after table, read from the eval JSON files (flat "key": value lines).
-field() { sed -n "s/^  \"$2\": \([0-9.eE+-]*\),\{0,1\}$/\1/p" "$1"; }
-printf "%-8s %8s %8s %8s %8s\n" model pass@1 maj@8 format tokens
-for label in base grpo; do
-  f=$RUN/grpo/eval/$label.json
-  printf "%-8s %8.3f %8.3f %8.3f %8.1f\n" "$label" "$(field "$f" pass@1)" "$(field "$f" maj@k)" \
-    "$(field "$f" format_rate)" "$(field "$f" mean_response_tokens)"
-done
+countdown_table "$RUN/grpo/eval" base grpo
 echo "report: $RUN/grpo/report.html"

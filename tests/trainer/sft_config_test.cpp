@@ -24,7 +24,8 @@ std::string load_error(const std::string& yaml, const std::vector<std::string>& 
 TEST(SftConfig, ShippedRecipesLoad) {
   test::TempDir dir;
   std::ofstream(dir.path() / "d.jsonl") << "{\"text\": \"a\"}\n";
-  for (const char* name : {"configs/sft.yaml", "configs/tiny_sft_cpu.yaml"}) {
+  for (const char* name : {"configs/sft.yaml", "configs/tiny_sft_cpu.yaml", "examples/countdown/pretrain.yaml",
+                           "examples/countdown/pretrain_gpu.yaml"}) {
     const auto cfg = load_config<SftConfig>((test::source_dir() / name).string(),
                                             {"model.path=m", "run.output_dir=r", "data.path=" + (dir.path() / "d.jsonl").string()});
     EXPECT_GE(cfg.batch.examples_per_step, 1) << name;

@@ -5,22 +5,16 @@
 
 #include <torch/torch.h>
 
+#include "rollout/noise_hash.h"
+
 namespace grpo {
 namespace {
 
-constexpr uint32_t kGolden = 0x9E3779B9u;   // 2^32 / golden ratio: spreads consecutive counters
-constexpr uint32_t kMix1 = 0x85EBCA6Bu, kMix2 = 0xC2B2AE35u;  // murmur3 fmix32 constants
-constexpr uint32_t kTokenMul = 0x27D4EB2Fu;
+using noise_hash::kGolden;
+using noise_hash::kMix1;
+using noise_hash::kMix2;
+using noise_hash::kTokenMul;
 constexpr int64_t kMask32 = 0xFFFFFFFFLL;
-
-uint32_t fmix32(uint32_t h) {
-  h ^= h >> 16;
-  h *= kMix1;
-  h ^= h >> 13;
-  h *= kMix2;
-  h ^= h >> 16;
-  return h;
-}
 
 uint64_t splitmix64(uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
@@ -52,11 +46,10 @@ NoiseKey sequence_noise_key(uint64_t seed, int64_t prompt_index, int64_t sample_
   return NoiseKey{static_cast<int64_t>(k & 0xFFFFFFFFull), static_cast<int64_t>(k >> 32)};
 }
 
-// row = fmix32(fmix32(lo + step * golden) ^ hi); bits = fmix32(fmix32(row ^ (token+1) * c) + lo)
 uint32_t noise_bits(const NoiseKey& key, int64_t step, int64_t token) {
   const uint32_t lo = static_cast<uint32_t>(key.lo), hi = static_cast<uint32_t>(key.hi);
-  const uint32_t row = fmix32(fmix32(lo + static_cast<uint32_t>(step) * kGolden) ^ hi);
-  return fmix32(fmix32(row ^ (static_cast<uint32_t>(token + 1) * kTokenMul)) + lo);
+  return noise_hash::token_bits(noise_hash::row_hash(lo, hi, static_cast<uint32_t>(step)), lo,
+                                static_cast<uint32_t>(token));
 }
 
 at::Tensor noise_bits_tensor(const at::Tensor& keys, const at::Tensor& steps, int64_t vocab) {
@@ -71,11 +64,17 @@ at::Tensor noise_bits_tensor(const at::Tensor& keys, const at::Tensor& steps, in
   return fmix32((bits + lo).bitwise_and(kMask32));
 }
 
-at::Tensor log_exponential_noise(const at::Tensor& keys, const at::Tensor& steps, int64_t vocab) {
-  const auto bits = noise_bits_tensor(keys, steps, vocab);
-  // 24 bits are exact in fp32; U never reaches 0 or 1, so E is finite and positive.
-  const auto u = (torch::bitwise_right_shift(bits, 8).to(torch::kFloat) + 0.5f) * (1.0f / 16777216.0f);
+// k + 0.5 with k < 2^23 is exact in fp32 and 2^-23 is a power of two, so U is exact and lies strictly
+// inside (0, 1): E is finite and positive.
+float log_exponential_of_bits(uint32_t bits) { return noise_hash::log_exponential(bits); }
+
+at::Tensor log_exponential_of_bits(const at::Tensor& bits) {
+  const auto u = (torch::bitwise_right_shift(bits, 9).to(torch::kFloat) + 0.5f) * noise_hash::kInv2Pow23;
   return torch::log(-torch::log(u));
+}
+
+at::Tensor log_exponential_noise(const at::Tensor& keys, const at::Tensor& steps, int64_t vocab) {
+  return log_exponential_of_bits(noise_bits_tensor(keys, steps, vocab));
 }
 
 }  // namespace grpo

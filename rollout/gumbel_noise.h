@@ -21,9 +21,15 @@ uint32_t noise_bits(const NoiseKey& key, int64_t step, int64_t token);
 // keys [B, 2] int64 (lo, hi), steps [B] int64 -> bits [B, V] int64 in [0, 2^32).
 at::Tensor noise_bits_tensor(const at::Tensor& keys, const at::Tensor& steps, int64_t vocab);
 
-// log E with E ~ Exp(1): E = -log U, U = (top 24 bits + 0.5) / 2^24 in (0, 1). Gumbel-max then draws
-// token argmax_v (z_v - log E_v), which is distributed as softmax(z) (E_v i.i.d. Exp(1)).
+// log E with E ~ Exp(1): E = -log U, U = (top 23 bits + 0.5) / 2^23 in [2^-24, 1 - 2^-24]. Gumbel-max
+// then draws token argmax_v (z_v - log E_v), which is distributed as softmax(z) (E_v i.i.d. Exp(1)).
+// 23 bits, not 24: k + 0.5 must be exact in fp32 (24 mantissa bits), else k = 2^24 - 1 rounds to U = 1,
+// log E = -inf and that token wins the argmax (about 1% of draws at V = 151,936).
 // keys [B, 2], steps [B] -> [B, V] fp32.
 at::Tensor log_exponential_noise(const at::Tensor& keys, const at::Tensor& steps, int64_t vocab);
+// The same map on given bits ([...] int64 in [0, 2^32) -> fp32), and its scalar specification, which
+// rollout/sampler_kernel.cu computes with the same fp32 operations.
+at::Tensor log_exponential_of_bits(const at::Tensor& bits);
+float log_exponential_of_bits(uint32_t bits);
 
 }  // namespace grpo

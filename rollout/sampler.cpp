@@ -1,6 +1,7 @@
 // Temperature, top-k, top-p, min-p and Gumbel-max sampling as batched tensor ops. Top-k and top-p need
 // one descending sort per row; it is skipped when no row of the batch uses them (a host flag, so the
-// choice costs no sync). The GPU fast path replaces this chain with one fused kernel (docs/rollout.md).
+// choice costs no sync). On CUDA, a batch without top-k / top-p goes to one fused kernel instead
+// (rollout/sampler_kernel.cu); the CPU always runs the chain.
 #include "rollout/sampler.h"
 
 #include <torch/torch.h>
@@ -8,11 +9,70 @@
 #include <cmath>
 #include <limits>
 
+#ifdef GRPO_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAGuard.h>
+
+#include "rollout/sampler_kernel.h"
+#endif
+
 namespace grpo {
 namespace {
 
 at::Tensor host_float(const std::vector<float>& v, const c10::Device& d) { return torch::tensor(v, torch::kFloat).to(d); }
 at::Tensor host_long(const std::vector<int64_t>& v, const c10::Device& d) { return torch::tensor(v, torch::kLong).to(d); }
+
+void check_logits(const at::Tensor& logits, const SamplerRows& rows) {
+  TORCH_CHECK(logits.dim() == 2 && logits.size(0) == rows.size(), "sample_tokens: logits must be [B, V] with B = ",
+              rows.size(), " rows, got ", logits.sizes());
+}
+
+#ifdef GRPO_WITH_CUDA
+// A per-row parameter as the kernel reads it: [B] ([B, 2] for keys) of `dtype`, contiguous, on the
+// logits' device. Rows from make_sampler_rows / select_rows / concat_rows are contiguous already.
+at::Tensor kernel_param(const at::Tensor& t, at::ScalarType dtype, int64_t width, const at::Tensor& logits,
+                        const char* name) {
+  const bool shape_ok = width == 1 ? t.dim() == 1 : t.dim() == 2 && t.size(1) == width;
+  TORCH_CHECK(t.scalar_type() == dtype && t.device() == logits.device() && shape_ok && t.size(0) == logits.size(0),
+              "sample_tokens: SamplerRows::", name, " must be a [B", width == 1 ? "" : ", 2", "] ", dtype,
+              " tensor on ", logits.device(), " with B = ", logits.size(0), ", got ", t.scalar_type(), " ",
+              t.sizes(), " on ", t.device(), " (build rows with make_sampler_rows)");
+  return t.contiguous();
+}
+
+// One launch; outputs are the only allocations (from the caching allocator, so graph capture is fine).
+SampledTokens sample_tokens_fused(const at::Tensor& logits_in, const SamplerRows& rows) {
+  const c10::cuda::CUDAGuard device_guard(logits_in.device());
+  // The kernel walks each row with unit stride; a row stride (a [B, T, V] slice) is fine as is.
+  const at::Tensor logits = logits_in.stride(1) == 1 ? logits_in : logits_in.contiguous();
+  const int64_t B = logits.size(0);
+  SampledTokens out{at::empty({B}, logits.options().dtype(torch::kLong)),
+                    at::empty({B}, logits.options().dtype(torch::kFloat))};
+  FusedSamplerArgs a;
+  a.logits = logits.data_ptr();
+  a.rows = B;
+  a.vocab = logits.size(1);
+  a.row_stride = B > 1 ? logits.stride(0) : a.vocab;
+  a.dtype = logits.scalar_type() == torch::kBFloat16 ? 1 : logits.scalar_type() == torch::kHalf ? 2 : 0;
+  const auto inv_t = kernel_param(rows.inv_temperature, torch::kFloat, 1, logits, "inv_temperature");
+  const auto log_min_p = kernel_param(rows.log_min_p, torch::kFloat, 1, logits, "log_min_p");
+  const auto greedy = kernel_param(rows.greedy, torch::kBool, 1, logits, "greedy");
+  const auto keys = kernel_param(rows.keys, torch::kLong, 2, logits, "keys");
+  const auto steps = kernel_param(rows.steps, torch::kLong, 1, logits, "steps");
+  a.inv_temperature = inv_t.data_ptr<float>();
+  a.log_min_p = log_min_p.data_ptr<float>();
+  a.greedy = greedy.data_ptr<bool>();
+  a.keys = keys.data_ptr<int64_t>();
+  a.steps = steps.data_ptr<int64_t>();
+  a.apply_min_p = rows.any_min_p;
+  a.tokens = out.tokens.data_ptr<int64_t>();
+  a.logprobs = out.logprobs.data_ptr<float>();
+  launch_fused_sampler(a, at::cuda::getCurrentCUDAStream());
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  return out;
+}
+#endif
 
 }  // namespace
 
@@ -105,9 +165,8 @@ at::Tensor truncation_mask(const at::Tensor& z, const SamplerRows& rows) {
   return keep;
 }
 
-SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
-  TORCH_CHECK(logits.dim() == 2 && logits.size(0) == rows.size(), "sample_tokens: logits must be [B, V] with B = ",
-              rows.size(), " rows, got ", logits.sizes());
+SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRows& rows) {
+  check_logits(logits, rows);
   torch::NoGradGuard no_grad;
   const int64_t V = logits.size(1);
   const auto z = logits.to(torch::kFloat) * rows.inv_temperature.unsqueeze(1);            // [B, V]
@@ -117,6 +176,27 @@ SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
   score = torch::where(rows.greedy.unsqueeze(1), z, score);
   auto tokens = score.argmax(1);
   return SampledTokens{tokens, logp.gather(1, tokens.unsqueeze(1)).squeeze(1)};
+}
+
+bool sample_tokens_fused_available() {
+#ifdef GRPO_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
+  check_logits(logits, rows);
+#ifdef GRPO_WITH_CUDA
+  const auto dtype = logits.scalar_type();
+  const bool float_dtype = dtype == torch::kFloat || dtype == torch::kBFloat16 || dtype == torch::kHalf;
+  // V <= 2^30 keeps the kernel's int token index (and index + blockDim) from overflowing.
+  if (logits.is_cuda() && !rows.any_sorted_truncation && float_dtype && logits.size(1) > 0 &&
+      logits.size(1) <= (int64_t{1} << 30))
+    return sample_tokens_fused(logits, rows);
+#endif
+  return sample_tokens_reference(logits, rows);
 }
 
 }  // namespace grpo

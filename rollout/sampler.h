@@ -42,8 +42,13 @@ struct SampledTokens {
   at::Tensor logprobs;  // [B] fp32: log_softmax(logits / T) of the drawn token
 };
 
-// logits [B, V] (any float dtype; computed in fp32).
+// logits [B, V] (any float dtype; computed in fp32). On CUDA, when no row uses top-k / top-p, one fused
+// kernel (rollout/sampler_kernel.cu) replaces the chain: same tokens up to last-ulp differences of the
+// log-sum-exp and of the noise's log on near-ties; no host sync either way.
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows);
+// The tensor-op chain on any device: the CPU path, and the oracle of the fused kernel.
+SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRows& rows);
+bool sample_tokens_fused_available();  // built with CUDA kernels
 
 // The kept set as a [B, V] bool mask (exposed for tests and for the GPU kernel's oracle).
 at::Tensor truncation_mask(const at::Tensor& scaled_logits, const SamplerRows& rows);

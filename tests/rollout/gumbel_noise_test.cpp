@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <set>
+#include <vector>
 
 #include "test_util.h"
 
@@ -23,6 +24,21 @@ TEST(GumbelNoise, TensorMatchesScalarSpecification) {
   for (int i = 0; i < 3; ++i)
     for (int64_t v = 0; v < V; ++v)
       ASSERT_EQ(bits[i][v].item<int64_t>(), static_cast<int64_t>(noise_bits(keys[i], steps[i], v))) << i << "," << v;
+}
+
+TEST(GumbelNoise, ExtremeBitsGiveFiniteNoise) {
+  // U = (k + 0.5) / 2^23 with k = bits >> 9:
+  //   bits = 0xFFFFFFFF: U = 1 - 2^-24, -log U ≈ 2^-24, log E ≈ -24 ln 2 = -16.635532
+  //     (with 24 bits, k + 0.5 = 2^24 - 0.5 rounded to 2^24 in fp32: U = 1 and log E = -inf);
+  //   bits = 0: U = 2^-24, E = 24 ln 2 = 16.635532, log E = 2.811541;
+  //   bits = 2^31: U = 0.5 + 2^-24, E ≈ ln 2 - 2^-23, log E ≈ -0.366513.
+  const std::vector<uint32_t> bits = {0xFFFFFFFFu, 0u, 0x80000000u};
+  const std::vector<double> expected = {-16.635532, 2.811541, -0.366513};
+  const auto t = log_exponential_of_bits(torch::tensor(std::vector<int64_t>{0xFFFFFFFF, 0, 0x80000000}, torch::kLong));
+  for (size_t i = 0; i < bits.size(); ++i) {
+    EXPECT_NEAR(log_exponential_of_bits(bits[i]), expected[i], 2e-5) << "bits " << bits[i];
+    EXPECT_FLOAT_EQ(t[static_cast<int64_t>(i)].item<float>(), log_exponential_of_bits(bits[i])) << "bits " << bits[i];
+  }
 }
 
 TEST(GumbelNoise, KeysDifferAcrossSeedPromptAndSample) {

@@ -257,33 +257,36 @@ TEST(SamplerCuda, MatchesCpu) {
   EXPECT_TRUE(torch::allclose(cpu.logprobs, gpu.logprobs.cpu(), 1e-5, 1e-5));
 }
 
-// Not a correctness test: prints the cost of the tensor-op sampler chain per decode step at a
-// Qwen2.5 vocabulary, the number the fused kernel (docs/rollout.md) has to beat.
+// Not a correctness test: prints the cost of a sampler step per decode step at a Qwen2.5 vocabulary.
+// Without top-k / top-p, sample_tokens takes the fused kernel; "chain" times the tensor-op chain on the
+// same rows (sample_tokens_reference), the number the kernel replaces.
 TEST(SamplerCuda, StepCost) {
   GRPO_REQUIRE_CUDA();
   const int64_t V = 151936;
   for (int64_t B : {64, 256, 1024}) {
-    for (bool truncate : {false, true}) {
+    for (int mode : {0, 1, 2}) {   // 0: fused (T = 1), 1: chain (T = 1), 2: top-k 50 + top-p 0.95 (chain)
       SamplingParams p;
-      if (truncate) p.top_p = 0.95f, p.top_k = 50;
+      if (mode == 2) p.top_p = 0.95f, p.top_k = 50;
       std::vector<const SamplingParams*> ps(B, &p);
       std::vector<NoiseKey> keys;
       for (int64_t i = 0; i < B; ++i) keys.push_back(sequence_noise_key(1, i, 0));
       auto rows = make_sampler_rows(ps, keys, std::vector<int64_t>(B, 0), V, c10::Device(c10::kCUDA, 0));
       const auto logits = torch::randn({B, V}, torch::device(torch::kCUDA));
-      for (int i = 0; i < 3; ++i) sample_tokens(logits, rows);
+      const auto step = [&] { return mode == 1 ? sample_tokens_reference(logits, rows) : sample_tokens(logits, rows); };
+      for (int i = 0; i < 3; ++i) step();
       torch::cuda::synchronize();
       const int iters = 20;
       const auto t0 = std::chrono::steady_clock::now();
       for (int i = 0; i < iters; ++i) {
-        sample_tokens(logits, rows);
+        step();
         advance_steps(rows);
       }
       torch::cuda::synchronize();
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / iters;
-      std::printf("sampler step B=%ld V=%ld %s: %.3f ms\n", static_cast<long>(B), static_cast<long>(V),
-                  truncate ? "top-k 50 + top-p 0.95" : "T=1, no truncation", ms);
-      RecordProperty(fmt::format("ms_B{}_{}", B, truncate ? "trunc" : "plain"), fmt::format("{:.3f}", ms));
+      const char* name[] = {"T=1 fused", "T=1 chain", "top-k 50 + top-p 0.95 chain"};
+      std::printf("sampler step B=%ld V=%ld %s: %.3f ms\n", static_cast<long>(B), static_cast<long>(V), name[mode], ms);
+      const char* key[] = {"fused", "plain", "trunc"};
+      RecordProperty(fmt::format("ms_B{}_{}", B, key[mode]), fmt::format("{:.3f}", ms));
     }
   }
 }

@@ -1,0 +1,48 @@
+// The hash behind the Gumbel noise (rollout/gumbel_noise.h), as scalar functions that compile for the
+// host and, inside nvcc, for the device: gumbel_noise.cpp (the specification) and sampler_kernel.cu
+// share this one definition, so CPU and GPU draw bit-identical bits. Torch-free; no state.
+#pragma once
+#include <math.h>
+
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define GRPO_HOST_DEVICE __host__ __device__
+#else
+#define GRPO_HOST_DEVICE
+#endif
+
+namespace grpo::noise_hash {
+
+constexpr uint32_t kGolden = 0x9E3779B9u;   // 2^32 / golden ratio: spreads consecutive counters
+constexpr uint32_t kMix1 = 0x85EBCA6Bu, kMix2 = 0xC2B2AE35u;  // murmur3 fmix32 constants
+constexpr uint32_t kTokenMul = 0x27D4EB2Fu;
+constexpr float kInv2Pow23 = 1.0f / 8388608.0f;
+
+GRPO_HOST_DEVICE inline uint32_t fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= kMix1;
+  h ^= h >> 13;
+  h *= kMix2;
+  h ^= h >> 16;
+  return h;
+}
+
+// Per (sequence, step): row = fmix32(fmix32(lo + step * golden) ^ hi).
+GRPO_HOST_DEVICE inline uint32_t row_hash(uint32_t lo, uint32_t hi, uint32_t step) {
+  return fmix32(fmix32(lo + step * kGolden) ^ hi);
+}
+
+// Per token: bits = fmix32(fmix32(row ^ (token + 1) * c) + lo).
+GRPO_HOST_DEVICE inline uint32_t token_bits(uint32_t row, uint32_t lo, uint32_t token) {
+  return fmix32(fmix32(row ^ ((token + 1u) * kTokenMul)) + lo);
+}
+
+// log E, E = -log U, U = (bits >> 9 + 0.5) / 2^23: exact in fp32 and strictly inside (0, 1), so
+// log E lies in [log(-log(1 - 2^-24)), log(24 ln 2)] ≈ [-16.636, 2.812] (see gumbel_noise.h).
+GRPO_HOST_DEVICE inline float log_exponential(uint32_t bits) {
+  const float u = (static_cast<float>(bits >> 9) + 0.5f) * kInv2Pow23;
+  return logf(-logf(u));
+}
+
+}  // namespace grpo::noise_hash

@@ -5,9 +5,9 @@
 # GRPO with accuracy + format rewards (configs/countdown_gpu.yaml, 64 prompts x 8), an eval after RL, the report.
 #   examples/countdown/gpu_run.sh [RUN_DIR] [SEED]       (default runs/countdown_gpu, seed 1; RUN_DIR must be new)
 # Environment: BUILD (default build), DEVICE (cuda), PRETRAIN_EPOCHS (3), RL_STEPS (60), CORPUS (100000),
-# MODEL_CONFIG (model_config_gpu.json), PRETRAIN_ARGS / RL_ARGS (more key=value overrides of the sft / train
-# config), SMOKE=1 (DEVICE cpu): every stage with tiny sizes in fp32 on the 1M model of model_config.json (a
-# 2-3 minute check of this script on a CPU).
+# MODEL_CONFIG (model_config_gpu.json), CACHE_GB (20), COPY_TO (a folder that gets the small result files),
+# PRETRAIN_ARGS / RL_ARGS (more key=value overrides of the sft / train config), SMOKE=1 (DEVICE cpu): every
+# stage with tiny sizes in fp32 on the 1M model of model_config.json (a 1-3 minute check of this script on a CPU).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
@@ -82,13 +82,27 @@ grpo_train() {
     time/step_s time/rollout_s time/update_s)"
 }
 
-run_stage data make_data
-run_stage init init_model
-run_stage pretrain pretrain
-run_stage eval_base eval_model "$BASE" base
-run_stage grpo grpo_train
-run_stage eval_grpo eval_model "$RUN/grpo/$(cat "$RUN/grpo/latest")" grpo
-run_stage report "$GRPO" report --run "$RUN/grpo"
+# COPY_TO (e.g. the device machine's $OUT): the small result files are copied there after every stage and at
+# exit, so that a run cut off by a time limit still returns its logs, timings and finished evals.
+copy_results() {
+  [[ -n ${COPY_TO:-} ]] || return 0
+  mkdir -p "$COPY_TO"
+  local f
+  for f in timings.txt logs data/stats.json base/metrics.jsonl grpo/config.yaml grpo/metrics.jsonl grpo/samples.jsonl \
+           grpo/eval grpo/report.html; do
+    if [[ -e $RUN/$f ]]; then (cd "$RUN" && cp -r --parents "$f" "$COPY_TO/"); fi
+  done
+}
+trap copy_results EXIT
+stage() { run_stage "$@"; copy_results; }
+
+stage data make_data
+stage init init_model
+stage pretrain pretrain
+stage eval_base eval_model "$BASE" base
+stage grpo grpo_train
+stage eval_grpo eval_model "$RUN/grpo/$(cat "$RUN/grpo/latest")" grpo
+stage report "$GRPO" report --run "$RUN/grpo"
 printf "%-12s %8s s\n" total "$(awk -v a="$RUN_T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" \
   >> "$STAGE_TIMINGS"
 

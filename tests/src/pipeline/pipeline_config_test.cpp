@@ -29,7 +29,9 @@ TEST(PipelineConfig, EveryPipelineInConfigsLoads) {
     const auto config = load_pipeline_config(entry.path().string());
     // Stage recipes named by a pipeline exist in the repository.
     for (const auto& stage : config.stages)
-      if (!stage.config.empty()) EXPECT_TRUE(std::filesystem::exists(test::source_dir() / stage.config)) << stage.config;
+      if (!stage.config.empty()) {
+        EXPECT_TRUE(std::filesystem::exists(test::source_dir() / stage.config)) << stage.config;
+      }
     ++pipelines;
   }
   EXPECT_GE(pipelines, 2);  // r1.yaml, distill_qwen2.5_1.5b.yaml

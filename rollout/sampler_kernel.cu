@@ -67,32 +67,28 @@ __device__ __forceinline__ Best warp_argmax(Best a) {
   return a;
 }
 
-// Block-wide reductions; every thread gets the result. Each shared array is used once per kernel, so
-// no barrier is needed before it is written.
-template <int kThreads> __device__ MaxSum block_merge(MaxSum a, MaxSum* shared) {
-  a = warp_merge(a);
+// Block-wide reduction by `warp_reduce`; every thread gets the result, lanes past the last warp read
+// `identity`. Each shared array is used once per kernel, so no barrier is needed before it is written.
+template <int kThreads, class T, class WarpReduce>
+__device__ T block_reduce(T a, T* shared, T identity, WarpReduce warp_reduce) {
+  a = warp_reduce(a);
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   if (lane == 0) shared[warp] = a;
   __syncthreads();
   if (warp == 0) {
-    a = warp_merge(lane < kThreads / 32 ? shared[lane] : MaxSum{-CUDART_INF_F, 0.0f});
+    a = warp_reduce(lane < kThreads / 32 ? shared[lane] : identity);
     if (lane == 0) shared[32] = a;   // a slot no lane reads above
   }
   __syncthreads();
   return shared[32];
 }
 
+template <int kThreads> __device__ MaxSum block_merge(MaxSum a, MaxSum* shared) {
+  return block_reduce<kThreads>(a, shared, MaxSum{-CUDART_INF_F, 0.0f}, [](MaxSum x) { return warp_merge(x); });
+}
+
 template <int kThreads> __device__ Best block_argmax(Best a, Best* shared) {
-  a = warp_argmax(a);
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  if (lane == 0) shared[warp] = a;
-  __syncthreads();
-  if (warp == 0) {
-    a = warp_argmax(lane < kThreads / 32 ? shared[lane] : Best{-CUDART_INF_F, INT_MAX});
-    if (lane == 0) shared[32] = a;
-  }
-  __syncthreads();
-  return shared[32];
+  return block_reduce<kThreads>(a, shared, Best{-CUDART_INF_F, INT_MAX}, [](Best x) { return warp_argmax(x); });
 }
 
 // Folds token v with scaled logit z into the thread's best score. greedy: score = z.

@@ -15,6 +15,7 @@
 #include <c10/cuda/CUDAGuard.h>
 
 #include "rollout/sampler_kernel.h"
+#include "src/tensor/device.h"
 #endif
 
 namespace grpo {
@@ -54,7 +55,7 @@ SampledTokens sample_tokens_fused(const at::Tensor& logits_in, const SamplerRows
   a.rows = B;
   a.vocab = logits.size(1);
   a.row_stride = B > 1 ? logits.stride(0) : a.vocab;
-  a.dtype = logits.scalar_type() == torch::kBFloat16 ? 1 : logits.scalar_type() == torch::kHalf ? 2 : 0;
+  a.dtype = *kernel_dtype(logits.scalar_type());
   const auto inv_t = kernel_param(rows.inv_temperature, torch::kFloat, 1, logits, "inv_temperature");
   const auto log_min_p = kernel_param(rows.log_min_p, torch::kFloat, 1, logits, "log_min_p");
   const auto greedy = kernel_param(rows.greedy, torch::kBool, 1, logits, "greedy");
@@ -189,10 +190,8 @@ bool sample_tokens_fused_available() {
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
   check_logits(logits, rows);
 #ifdef GRPO_WITH_CUDA
-  const auto dtype = logits.scalar_type();
-  const bool float_dtype = dtype == torch::kFloat || dtype == torch::kBFloat16 || dtype == torch::kHalf;
   // V <= 2^30 keeps the kernel's int token index (and index + blockDim) from overflowing.
-  if (logits.is_cuda() && !rows.any_sorted_truncation && float_dtype && logits.size(1) > 0 &&
+  if (logits.is_cuda() && !rows.any_sorted_truncation && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
       logits.size(1) <= (int64_t{1} << 30))
     return sample_tokens_fused(logits, rows);
 #endif

@@ -3,8 +3,6 @@
 //   z_v = l_v * inv_T;   logprob = z_tok - max z - log Σ_v exp(z_v - max z)   (online max / sum-exp)
 //   keep_v = z_v - max z >= log min_p;   token = argmax_{kept v} z_v - log E_v   (greedy: argmax z)
 // Ties go to the lowest index and a NaN score wins, as torch's argmax. Allocates nothing, never syncs.
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
 #include <math_constants.h>
 
 #include <climits>
@@ -19,10 +17,6 @@ constexpr unsigned kFullMask = 0xffffffffu;
 // score = z - log E <= z + 16.636 (noise_hash.h). A token with z + kHeadroom below the thread's best
 // score can neither win nor tie, so its hash and two logs are skipped; 17 covers the rounding of z + 17.
 constexpr float kHeadroom = 17.0f;
-
-template <class T> __device__ __forceinline__ float to_float(T v) { return static_cast<float>(v); }
-template <> __device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
-template <> __device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
 
 // Running (max m, Σ exp(z - m)) of a set of z; the empty set is (-inf, 0).
 struct MaxSum {
@@ -162,11 +156,7 @@ template <class T> void launch_typed(const FusedSamplerArgs& a, cudaStream_t str
 
 void launch_fused_sampler(const FusedSamplerArgs& args, cudaStream_t stream) {
   if (args.rows == 0) return;
-  switch (args.dtype) {
-    case 1: launch_typed<__nv_bfloat16>(args, stream); break;
-    case 2: launch_typed<__half>(args, stream); break;
-    default: launch_typed<float>(args, stream); break;
-  }
+  with_kernel_type(args.dtype, [&](auto t) { launch_typed<decltype(t)>(args, stream); });
 }
 
 }  // namespace grpo

@@ -6,13 +6,15 @@
 
 #include <cstdint>
 
+#include "src/tensor/kernel_dtype.h"
+
 namespace grpo {
 
 // One decode step: B rows of V logits -> B tokens and their log-probs (see sampler.h for the math).
 struct FusedSamplerArgs {
   const void* logits = nullptr;  // [B, V], element (b, v) at b * row_stride + v
   int64_t rows = 0, vocab = 0, row_stride = 0;
-  int dtype = 0;                 // 0 = fp32, 1 = bf16, 2 = fp16
+  KernelDtype dtype = KernelDtype::kFp32;
   const float* inv_temperature = nullptr;  // [B]
   const float* log_min_p = nullptr;        // [B]; read only when apply_min_p
   const bool* greedy = nullptr;            // [B]

@@ -49,4 +49,13 @@ std::string dtype_name(c10::ScalarType dtype) {
   }
 }
 
+std::optional<KernelDtype> kernel_dtype(c10::ScalarType dtype) {
+  switch (dtype) {
+    case c10::ScalarType::Float: return KernelDtype::kFp32;
+    case c10::ScalarType::BFloat16: return KernelDtype::kBf16;
+    case c10::ScalarType::Half: return KernelDtype::kFp16;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace grpo

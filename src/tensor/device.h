@@ -4,14 +4,19 @@
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "src/tensor/kernel_dtype.h"
 
 namespace grpo {
 
 c10::Device resolve_device(std::string_view requested);  // "auto" | "cpu" | "cuda" | "cuda:N"
 c10::ScalarType resolve_dtype(std::string_view requested, const c10::Device& device);  // "auto" | fp32 | bf16 | fp16
 std::string dtype_name(c10::ScalarType dtype);
+// The CUDA kernels' code of a floating dtype (fp32, bf16, fp16); none for any other.
+std::optional<KernelDtype> kernel_dtype(c10::ScalarType dtype);
 bool cuda_available();
 int cuda_device_count();
 

@@ -6,6 +6,7 @@
 #ifdef GRPO_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
 
+#include "src/tensor/device.h"
 #include "src/tensor/rms_norm_kernel.h"
 #endif
 
@@ -31,12 +32,11 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   const bool needs_grad = at::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad());
   if (x.is_cuda() && !needs_grad && x.scalar_type() == weight.scalar_type() && x.is_contiguous() &&
       weight.is_contiguous()) {
-    auto y = torch::empty_like(x);
-    const int64_t cols = x.size(-1);
-    const int dtype = x.scalar_type() == torch::kBFloat16 ? 1 : x.scalar_type() == torch::kHalf ? 2 : 0;
-    if (x.scalar_type() == torch::kFloat || dtype != 0) {
+    if (const auto dtype = kernel_dtype(x.scalar_type())) {
+      auto y = torch::empty_like(x);
+      const int64_t cols = x.size(-1);
       launch_rms_norm(x.data_ptr(), weight.data_ptr(), y.data_ptr(), x.numel() / cols, cols, static_cast<float>(eps),
-                      dtype, at::cuda::getCurrentCUDAStream());
+                      *dtype, at::cuda::getCurrentCUDAStream());
       return y;
     }
   }

@@ -1,19 +1,9 @@
 // Fused RMSNorm forward: one block per row, fp32 sum of squares reduced with warp shuffles, then
 // y = w * T(x * rsqrt(mean + eps)) — the rounding order of HF's Qwen2RMSNorm (see rms_norm.h).
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-
 #include "src/tensor/rms_norm_kernel.h"
 
 namespace grpo {
 namespace {
-
-template <class T> __device__ float to_float(T v) { return static_cast<float>(v); }
-template <> __device__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
-template <> __device__ float to_float(__half v) { return __half2float(v); }
-template <class T> __device__ T from_float(float v) { return static_cast<T>(v); }
-template <> __device__ __nv_bfloat16 from_float(float v) { return __float2bfloat16(v); }
-template <> __device__ __half from_float(float v) { return __float2half(v); }
 
 template <class T>
 __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, int64_t cols,
@@ -51,13 +41,9 @@ void launch(const void* x, const void* w, void* y, int64_t rows, int64_t cols, f
 
 }  // namespace
 
-void launch_rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, int dtype,
+void launch_rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, KernelDtype dtype,
                      cudaStream_t stream) {
-  switch (dtype) {
-    case 1: launch<__nv_bfloat16>(x, w, y, rows, cols, eps, stream); break;
-    case 2: launch<__half>(x, w, y, rows, cols, eps, stream); break;
-    default: launch<float>(x, w, y, rows, cols, eps, stream); break;
-  }
+  with_kernel_type(dtype, [&](auto t) { launch<decltype(t)>(x, w, y, rows, cols, eps, stream); });
 }
 
 }  // namespace grpo

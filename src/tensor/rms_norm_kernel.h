@@ -1,11 +1,13 @@
 // Launcher of the fused RMSNorm kernel; torch-free so that the .cu file compiles fast.
-// dtype: 0 = fp32, 1 = bf16, 2 = fp16. x, w, y contiguous; x and y are [rows, cols].
+// x, w, y contiguous, of element type `dtype`; x and y are [rows, cols].
 #pragma once
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
 
+#include "src/tensor/kernel_dtype.h"
+
 namespace grpo {
-void launch_rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, int dtype,
+void launch_rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, KernelDtype dtype,
                      cudaStream_t stream);
 }

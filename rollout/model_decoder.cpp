@@ -18,7 +18,6 @@ ModelDecoder::~ModelDecoder() { drop_graphs(); }
 void ModelDecoder::drop_graphs() {
   if (!graphs_) return;
   graphs_captured_ += graphs_->graphs_captured();
-  capture_s_ += graphs_->capture_seconds();
   graphs_.reset();
 }
 

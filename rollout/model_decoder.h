@@ -31,9 +31,8 @@ class ModelDecoder : public Decoder {
   void copy_slot_prefix(int64_t src, const std::vector<int64_t>& dst, int64_t length) override;
 
   bool uses_cuda_graphs() const { return use_graphs_; }
-  // Graphs captured and seconds spent capturing since construction (all rollouts).
+  // Graphs captured since construction (all rollouts).
   int64_t graphs_captured() const { return graphs_captured_ + (graphs_ ? graphs_->graphs_captured() : 0); }
-  double graph_capture_seconds() const { return capture_s_ + (graphs_ ? graphs_->capture_seconds() : 0); }
 
  private:
   void drop_graphs();
@@ -44,7 +43,6 @@ class ModelDecoder : public Decoder {
   std::optional<KVCache> cache_;
   std::unique_ptr<DecodeGraphs> graphs_;
   int64_t graphs_captured_ = 0;
-  double capture_s_ = 0;
 };
 
 }  // namespace grpo

@@ -122,7 +122,6 @@ DecodeGraphs::Bucket& DecodeGraphs::bucket_for(int64_t n) {
     b->graph.capture_end();
   }
   c10::cuda::device_synchronize();
-  capture_s_ += seconds_since(t0);
   log_debug("decode graphs: captured batch bucket {} in {:.3f} s", P, seconds_since(t0));
   return *buckets_.emplace(P, std::move(b)).first->second;
 }

@@ -41,7 +41,6 @@ class DecodeGraphs {
                      const std::vector<int64_t>& positions);
 
   int64_t graphs_captured() const;
-  double capture_seconds() const { return capture_s_; }
 
  private:
   struct Bucket;
@@ -52,7 +51,6 @@ class DecodeGraphs {
   int64_t scratch_slot_;
   std::map<int64_t, std::unique_ptr<Bucket>> buckets_;   // by padded batch size
   c10::MempoolId_t pool_{0, 0};   // one graph memory pool shared by all buckets
-  double capture_s_ = 0;
 };
 
 }  // namespace grpo

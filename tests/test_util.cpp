@@ -5,13 +5,9 @@
 
 #include <torch/torch.h>
 
-#include <spawn.h>
-
 #include <array>
 #include <cstdio>
 #include <random>
-
-extern char** environ;
 
 namespace grpo::test {
 namespace {
@@ -48,23 +44,6 @@ int run_command(const std::string& command, std::string* output) {
     if (output != nullptr) output->append(buffer.data(), n);
   const int status = pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-pid_t spawn_process(const std::vector<std::string>& args, bool own_process_group) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  if (own_process_group) {
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-  }
-  pid_t pid = 0;
-  const int error = posix_spawn(&pid, argv[0], nullptr, &attr, argv.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  if (error != 0) fail("spawn_process: cannot start {}", args[0]);
-  return pid;
 }
 
 bool cuda_present() { return torch::cuda::is_available(); }

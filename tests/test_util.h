@@ -35,10 +35,6 @@ class TempDir {
 // Runs a shell command, returns its exit status and captures stdout (stderr passes through).
 int run_command(const std::string& command, std::string* output = nullptr);
 
-// Starts args[0] with args (no shell) and returns its pid; with own_process_group the child leads a
-// new process group, so that kill(-pid, SIGKILL) also reaches the processes it starts.
-pid_t spawn_process(const std::vector<std::string>& args, bool own_process_group = false);
-
 bool cuda_present();
 
 // The message of the grpo::Error that fn throws ("" when it throws none; other exceptions propagate).

@@ -1,7 +1,6 @@
 #include "src/pipeline/pipeline_runner.h"
 
 #include <nlohmann/json.hpp>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,9 +12,8 @@
 #include "src/util/error.h"
 #include "src/util/fs.h"
 #include "src/util/log.h"
+#include "src/util/process.h"
 #include "src/util/timer.h"
-
-extern char** environ;
 
 namespace grpo {
 namespace fs = std::filesystem;
@@ -32,12 +30,7 @@ std::string self_executable() {
 }
 
 int run_child(const std::vector<std::string>& command) {
-  std::vector<char*> argv;
-  for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
-    fail("pipeline: cannot start {}", command[0]);
+  const pid_t pid = spawn_process(command);
   int status = 0;
   if (waitpid(pid, &status, 0) < 0) fail("pipeline: lost the child process of {}", command[0]);
   if (WIFEXITED(status)) return WEXITSTATUS(status);

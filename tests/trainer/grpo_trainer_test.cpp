@@ -15,6 +15,7 @@
 
 #include "src/metrics/metrics_log.h"
 #include "src/util/fs.h"
+#include "src/util/process.h"
 #include "tests/test_util.h"
 
 namespace grpo {
@@ -131,7 +132,7 @@ TEST(GrpoTrainer, KilledRunResumesToIdenticalWeights) {
   ASSERT_EQ(test::run_command(test::grpo_binary() + " train --config " + cfg_straight + " > /dev/null 2>&1"), 0);
 
   // Kill -9 as soon as the first checkpoint is complete (its `latest` pointer written).
-  const pid_t pid = test::spawn_process({test::grpo_binary(), "train", "--config", cfg_killed});
+  const pid_t pid = spawn_process({test::grpo_binary(), "train", "--config", cfg_killed});
   const auto run = killed.path() / "run";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   while (!std::filesystem::exists(run / "latest") && std::chrono::steady_clock::now() < deadline)

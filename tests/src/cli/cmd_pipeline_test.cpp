@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "src/metrics/metrics_log.h"
+#include "src/util/process.h"
 #include "tests/test_util.h"
 
 namespace grpo {
@@ -60,7 +61,7 @@ TEST(CmdPipeline, SixStagesKilledInStageTwoResume) {
   const auto out = dir.path() / "out";
   const std::vector<std::string> command = {test::grpo_binary(), "pipeline", "--config", yaml};
 
-  const pid_t pid = test::spawn_process(command, /*own_process_group=*/true);  // the kill reaches the stage too
+  const pid_t pid = spawn_process(command, /*own_process_group=*/true);  // the kill reaches the stage too
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   int status = 0;
   bool exited = false;

@@ -17,6 +17,7 @@
 
 #include "src/model/causal_lm.h"
 #include "src/model/presets.h"
+#include "src/tensor/kernel_profile.h"
 
 namespace {
 
@@ -113,8 +114,11 @@ int run(const Args& a) {
   if (cuda) torch::cuda::synchronize();
   const auto t0 = std::chrono::steady_clock::now();
   at::Tensor loss;
-  for (int i = 0; i < a.steps; ++i) loss = step();
-  if (cuda) torch::cuda::synchronize();
+  {
+    const auto profile = grpo::KernelProfile::from_env();  // GRPO_PROFILE=FILE: the timed steps only
+    for (int i = 0; i < a.steps; ++i) loss = step();
+    if (cuda) torch::cuda::synchronize();
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const double n_params = static_cast<double>(config.num_parameters());

@@ -191,7 +191,7 @@ SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
   check_logits(logits, rows);
 #ifdef GRPO_WITH_CUDA
   // V <= 2^30 keeps the kernel's int token index (and index + blockDim) from overflowing.
-  if (logits.is_cuda() && !rows.any_sorted_truncation && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
+  if (logits.is_cuda() && fused_kernels_enabled() && !rows.any_sorted_truncation && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
       logits.size(1) <= (int64_t{1} << 30))
     return sample_tokens_fused(logits, rows);
 #endif

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "src/cli/commands.h"
+#include "src/tensor/kernel_profile.h"
 #include "src/util/error.h"
 
 int main(int argc, char** argv) {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    const auto profile = grpo::KernelProfile::from_env();
     return grpo::run_selected_command(app);
   } catch (const grpo::Error& e) {
     std::fprintf(stderr, "grpo: error: %s\n", e.what());

@@ -3,10 +3,20 @@
 
 #include <torch/torch.h>
 
+#include <cstdlib>
+
 #include "src/util/error.h"
 #include "src/util/log.h"
 
 namespace grpo {
+
+bool fused_kernels_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("GRPO_FUSED_KERNELS");
+    return v == nullptr || std::string_view(v) != "0";
+  }();
+  return enabled;
+}
 
 bool cuda_available() { return torch::cuda::is_available(); }
 int cuda_device_count() { return static_cast<int>(torch::cuda::device_count()); }

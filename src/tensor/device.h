@@ -17,6 +17,9 @@ c10::ScalarType resolve_dtype(std::string_view requested, const c10::Device& dev
 std::string dtype_name(c10::ScalarType dtype);
 // The CUDA kernels' code of a floating dtype (fp32, bf16, fp16); none for any other.
 std::optional<KernelDtype> kernel_dtype(c10::ScalarType dtype);
+// False when the environment sets GRPO_FUSED_KERNELS=0: every op then takes its ATen composite path
+// (A/B benchmarks of a fused kernel, bisecting a suspected kernel bug). Read once per process.
+bool fused_kernels_enabled();
 bool cuda_available();
 int cuda_device_count();
 

@@ -30,7 +30,7 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   TORCH_CHECK(x.size(-1) == weight.size(0), "rms_norm: x last dim ", x.size(-1), " != weight size ", weight.size(0));
 #ifdef GRPO_WITH_CUDA
   const bool needs_grad = at::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad());
-  if (x.is_cuda() && !needs_grad && x.scalar_type() == weight.scalar_type() && x.is_contiguous() &&
+  if (x.is_cuda() && fused_kernels_enabled() && !needs_grad && x.scalar_type() == weight.scalar_type() && x.is_contiguous() &&
       weight.is_contiguous()) {
     if (const auto dtype = kernel_dtype(x.scalar_type())) {
       auto y = torch::empty_like(x);

@@ -10,14 +10,26 @@ ProjImpl::ProjImpl(int64_t in, int64_t out, bool with_bias, const torch::TensorO
   if (with_bias) bias = register_parameter("bias", torch::empty({out}, o));
 }
 
+ProjImpl::ProjImpl(torch::Tensor w, torch::Tensor b) {
+  weight = register_parameter("weight", std::move(w));
+  if (b.defined()) bias = register_parameter("bias", std::move(b));
+}
+
+namespace {
+template <class Module> Proj group_member(Module& m, const char* name, const ProjGroup& g, size_t i) {
+  return m.register_module(name, Proj(group_weight_slice(g, i), group_bias_slice(g, i)));
+}
+}  // namespace
+
 WeightImpl::WeightImpl(std::vector<int64_t> shape, const torch::TensorOptions& o) {
   weight = register_parameter("weight", torch::empty(shape, o));
 }
 
 AttentionImpl::AttentionImpl(const ModelConfig& c, const torch::TensorOptions& o) {
-  q_proj = register_module("q_proj", Proj(c.hidden_size, c.q_size(), c.qkv_bias, o));
-  k_proj = register_module("k_proj", Proj(c.hidden_size, c.kv_size(), c.qkv_bias, o));
-  v_proj = register_module("v_proj", Proj(c.hidden_size, c.kv_size(), c.qkv_bias, o));
+  qkv = make_proj_group(c.hidden_size, {c.q_size(), c.kv_size(), c.kv_size()}, c.qkv_bias, o);
+  q_proj = group_member(*this, "q_proj", qkv, 0);
+  k_proj = group_member(*this, "k_proj", qkv, 1);
+  v_proj = group_member(*this, "v_proj", qkv, 2);
   o_proj = register_module("o_proj", Proj(c.q_size(), c.hidden_size, c.o_bias, o));
   if (c.qk_norm) {
     q_norm = register_module("q_norm", Weight(std::vector<int64_t>{c.head_dim}, o));
@@ -26,8 +38,9 @@ AttentionImpl::AttentionImpl(const ModelConfig& c, const torch::TensorOptions& o
 }
 
 MlpImpl::MlpImpl(const ModelConfig& c, const torch::TensorOptions& o) {
-  gate_proj = register_module("gate_proj", Proj(c.hidden_size, c.intermediate_size, c.mlp_bias, o));
-  up_proj = register_module("up_proj", Proj(c.hidden_size, c.intermediate_size, c.mlp_bias, o));
+  gate_up = make_proj_group(c.hidden_size, {c.intermediate_size, c.intermediate_size}, c.mlp_bias, o);
+  gate_proj = group_member(*this, "gate_proj", gate_up, 0);
+  up_proj = group_member(*this, "up_proj", gate_up, 1);
   down_proj = register_module("down_proj", Proj(c.intermediate_size, c.hidden_size, c.mlp_bias, o));
 }
 

@@ -7,6 +7,7 @@
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/pimpl.h>
 
+#include "src/model/grouped_linear.h"
 #include "src/model/model_config.h"
 #include "src/model/rope.h"
 
@@ -18,6 +19,7 @@ struct PackedBatch;
 
 struct ProjImpl : torch::nn::Module {  // y = x·Wᵀ + b, W [out, in]
   ProjImpl(int64_t in, int64_t out, bool bias, const torch::TensorOptions& o);
+  ProjImpl(torch::Tensor weight, torch::Tensor bias);  // registers the given tensors (slices of a ProjGroup)
   torch::Tensor weight, bias;  // bias undefined when absent
 };
 TORCH_MODULE(Proj);
@@ -31,6 +33,7 @@ TORCH_MODULE(Weight);
 struct AttentionImpl : torch::nn::Module {
   AttentionImpl(const ModelConfig& c, const torch::TensorOptions& o);
   Proj q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  ProjGroup qkv;  // q_proj, k_proj, v_proj are its slices
   Weight q_norm{nullptr}, k_norm{nullptr};  // qwen3 only
 };
 TORCH_MODULE(Attention);
@@ -38,6 +41,7 @@ TORCH_MODULE(Attention);
 struct MlpImpl : torch::nn::Module {
   MlpImpl(const ModelConfig& c, const torch::TensorOptions& o);
   Proj gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  ProjGroup gate_up;  // gate_proj, up_proj are its slices
 };
 TORCH_MODULE(Mlp);
 

@@ -91,7 +91,8 @@ at::Tensor cached_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
     // One new token per sequence: the split-KV decode kernel (FlashAttention's 128-row query tile would
     // hold one row). row_start = cu_seqlens_k[i] = slot·C.
     const bool needs_grad = at::GradMode::is_enabled() && q.requires_grad();
-    if (!needs_grad && step.max_q == 1 && q.size(0) == step.seqused_k.size(0) && decode_attention_supported(q, k_cache, v_cache))
+    if (!needs_grad && step.max_q == 1 && q.size(0) == step.seqused_k.size(0) &&
+        decode_attention_supported(q, k_cache, v_cache))
       return decode_attention(q, k_cache, v_cache, step.cu_seqlens_k, step.seqused_k, scale);
     if (flash_native_gqa()) {
       const auto flat = [&](const at::Tensor& c) { return c.view({-1, c.size(2), c.size(3)}); };

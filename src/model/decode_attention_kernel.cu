@@ -33,7 +33,7 @@ __device__ __forceinline__ float merge_weight(float m, float M) { return m == ne
 // keys per iteration and a CTA kStates keys. Each (warp, key-in-warp) pair keeps its own softmax state
 // (max m, sum l, acc over its lane's 8 dims); the states are merged through shared memory at the end.
 template <class T, int D, int G>
-__global__ void __launch_bounds__(kThreads) split_kernel(DecodeAttentionArgs a) {
+__global__ void __launch_bounds__(kThreads) decode_attention_split_kernel(DecodeAttentionArgs a) {
   constexpr int kLanesPerKey = D / kVec;
   constexpr int kKeysPerWarp = 32 / kLanesPerKey;
   constexpr int kStates = kWarps * kKeysPerWarp;
@@ -154,7 +154,7 @@ __global__ void __launch_bounds__(kThreads) split_kernel(DecodeAttentionArgs a) 
 
 // One CTA of D threads per (sequence, head): the same merge over the splits' partials.
 template <class T, int D>
-__global__ void combine_kernel(DecodeAttentionArgs a) {
+__global__ void decode_attention_combine_kernel(DecodeAttentionArgs a) {
   const int64_t row = blockIdx.x;  // seq·H + head
   const int d = threadIdx.x;
   const float* pm = a.part_max + row * a.splits;
@@ -176,8 +176,8 @@ __global__ void combine_kernel(DecodeAttentionArgs a) {
 template <class T, int D, int G>
 void launch_split(const DecodeAttentionArgs& a, cudaStream_t stream) {
   const dim3 grid(static_cast<unsigned>(a.n * a.kv_heads), static_cast<unsigned>(a.splits));
-  split_kernel<T, D, G><<<grid, kThreads, 0, stream>>>(a);
-  if (a.splits > 1) combine_kernel<T, D><<<static_cast<unsigned>(a.n * a.heads), D, 0, stream>>>(a);
+  decode_attention_split_kernel<T, D, G><<<grid, kThreads, 0, stream>>>(a);
+  if (a.splits > 1) decode_attention_combine_kernel<T, D><<<static_cast<unsigned>(a.n * a.heads), D, 0, stream>>>(a);
 }
 
 template <class T, int D>

@@ -48,7 +48,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_split_kernel(Decode
   const int64_t begin = split * a.split_len;
   const int64_t end = begin + a.split_len < used ? begin + a.split_len : used;
   if (begin >= end && a.splits > 1) {  // split past the context: a neutral partial
-    if (threadIdx.x < group) {
+    if (static_cast<int>(threadIdx.x) < group) {
       const int64_t p = (seq * a.heads + head0 + threadIdx.x) * a.splits + split;
       a.part_max[p] = neg_inf();
       a.part_sum[p] = 0.f;

@@ -5,8 +5,6 @@
 
 #include <mutex>
 
-#include "src/model/decode_attention.h"
-
 namespace grpo {
 namespace {
 
@@ -88,12 +86,6 @@ at::Tensor cached_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
                             const CachedStep& step, double scale) {
   const int64_t heads = q.size(1), cap = k_cache.size(1);
   if (use_flash(q)) {
-    // One new token per sequence: the split-KV decode kernel (FlashAttention's 128-row query tile would
-    // hold one row). row_start = cu_seqlens_k[i] = slot·C.
-    const bool needs_grad = at::GradMode::is_enabled() && q.requires_grad();
-    if (!needs_grad && step.max_q == 1 && q.size(0) == step.seqused_k.size(0) &&
-        decode_attention_supported(q, k_cache, v_cache))
-      return decode_attention(q, k_cache, v_cache, step.cu_seqlens_k, step.seqused_k, scale);
     if (flash_native_gqa()) {
       const auto flat = [&](const at::Tensor& c) { return c.view({-1, c.size(2), c.size(3)}); };
       return flash_varlen(q, flat(k_cache), flat(v_cache), step.cu_seqlens_q, step.cu_seqlens_k, step.max_q, cap, scale,

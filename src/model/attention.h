@@ -1,6 +1,5 @@
 // Scaled dot-product attention softmax(q·kᵀ/√D + causal mask)·v over packed sequences and over the
-// KV cache. CUDA: FlashAttention-2 varlen (at::_flash_attention_forward), no padding, differentiable;
-// decode steps (one new token per sequence) take the split-KV kernel of decode_attention.h.
+// KV cache. CUDA: FlashAttention-2 varlen (at::_flash_attention_forward), no padding, differentiable.
 // CPU: exact per-sequence attention with the same block-diagonal causal mask (the reference path).
 // Shapes: q [T, H, D]; k, v [T, KVH, D] (GQA: H = g·KVH, query head h reads kv head h / g).
 #pragma once

@@ -9,6 +9,7 @@
 #include "src/model/layers.h"
 #include "src/model/packed_batch.h"
 #include "src/tensor/rms_norm.h"
+#include "src/tensor/swiglu.h"
 
 namespace grpo {
 namespace {
@@ -67,10 +68,11 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
     vc.view(flat).index_copy_(0, ctx.step->write_index, v.detach().to(vc.scalar_type()));
     o = cached_attention(q, kc, vc, *ctx.step, scale);
   }
-  auto hidden = x + linear(o.reshape({T, c.q_size()}), attn.o_proj);
+  // hidden = x + o_proj(o) and its norm m: one kernel when no gradient is recorded.
+  auto [hidden, m] = add_rms_norm(x, linear(o.reshape({T, c.q_size()}), attn.o_proj), post_attention_layernorm->weight,
+                                  c.rms_norm_eps);
 
-  // --- MLP block: down(silu(gate(h)) * up(h)) ---
-  auto m = rms_norm(hidden, post_attention_layernorm->weight, c.rms_norm_eps);
+  // --- MLP block: down(silu(gate(m)) * up(m)) ---
   at::Tensor gate, up;
   if (fuse_projections()) {
     auto gu = fused_linear(m, {mlp->gate_proj, mlp->up_proj});
@@ -78,7 +80,7 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
   } else {
     gate = linear(m, mlp->gate_proj), up = linear(m, mlp->up_proj);
   }
-  return hidden + linear(torch::silu(gate) * up, mlp->down_proj);
+  return hidden + linear(swiglu(gate, up), mlp->down_proj);
 }
 
 }  // namespace grpo

@@ -28,8 +28,9 @@ __device__ float block_sum(float v, float* scratch) {
 }
 
 template <class T>
-__global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y,
-                                float* __restrict__ rstd, int64_t cols, float eps) {
+__global__ void __launch_bounds__(1024)
+    rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, float* __restrict__ rstd,
+                    int64_t cols, float eps) {
   const T* row = x + blockIdx.x * cols;
   T* out = y + blockIdx.x * cols;
   __shared__ float scratch[33];
@@ -47,8 +48,9 @@ __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w
 
 // The sum is rounded to T before it is squared, as the composite normalizes the stored T(x + residual).
 template <class T>
-__global__ void add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
-                                    T* __restrict__ s, T* __restrict__ y, int64_t cols, float eps) {
+__global__ void __launch_bounds__(1024)
+    add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
+                        T* __restrict__ s, T* __restrict__ y, int64_t cols, float eps) {
   const int64_t base = static_cast<int64_t>(blockIdx.x) * cols;
   __shared__ float scratch[33];
   float sum = 0.f;
@@ -65,10 +67,10 @@ __global__ void add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict
 }
 
 template <class T>
-__global__ void rms_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ w,
-                                         const float* __restrict__ rstd, const T* __restrict__ g,
-                                         T* __restrict__ grad_x, float* __restrict__ grad_w_partial, int64_t rows,
-                                         int64_t cols) {
+__global__ void __launch_bounds__(1024)
+    rms_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ w, const float* __restrict__ rstd,
+                             const T* __restrict__ g, T* __restrict__ grad_x, float* __restrict__ grad_w_partial,
+                             int64_t rows, int64_t cols) {
   __shared__ float scratch[33];
   float wv[kPerThread], acc_w[kPerThread];
 #pragma unroll
@@ -91,7 +93,7 @@ __global__ void rms_norm_backward_kernel(const T* __restrict__ x, const T* __res
       if (c < cols) {
         const float gv = to_float(gr[c]);
         xhat[k] = to_float(xr[c]) * inv;
-        gw[k] = to_float(from_float<T>(gv * wv[k]));         // the composite's grad of T(x̂), in T
+        gw[k] = to_float(from_float<T>(gv * wv[k]));        // the composite's grad of T(x̂), in T
         acc_w[k] += gv * to_float(from_float<T>(xhat[k]));  // y = w ⊙ T(x̂): ∂y/∂w = T(x̂)
         dot += xhat[k] * gw[k];
       }

@@ -72,13 +72,14 @@ TEST(RmsNormCuda, FusedMatchesReference) {
 // Tolerances: fp32 — the same math summed in another order (block reduction vs ATen's mean, the
 // grad_w column sum over per-block partials): a few fp32 ulps of the row/column sums.
 // bf16/fp16 — both round T(x̂), T(g⊙w), y and the grads at the same points; an fp32 difference of a few
-// ulps can flip one rounding (2^-8 relative in bf16, 2^-11 in fp16), and grad_w's composite also rounds
-// each product g·T(x̂) before summing, which our fp32 sum does not: rtol two ulps; atol, relative to the
+// ulps can flip a rounding (one ulp is at most 2^-7 relative in bf16, 2^-10 in fp16), and grad_w's
+// composite also rounds each product g·T(x̂) before summing, which our fp32 sum does not: rtol two ulps
+// (1.6e-2 bf16, 2e-3 fp16, as the forward test FusedMatchesReference); atol, relative to the
 // largest element, covers grad_x entries that cancel (gw − x̂·mean(x̂⊙gw) ≈ 0).
 void check_backward(torch::ScalarType dtype, at::IntArrayRef shape, bool strided) {
   const auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(dtype);
   const int64_t cols = shape.back();
-  const double rtol = dtype == torch::kFloat ? 2e-5 : dtype == torch::kBFloat16 ? 7.9e-3 : 9.8e-4;
+  const double rtol = dtype == torch::kFloat ? 2e-5 : dtype == torch::kBFloat16 ? 1.6e-2 : 2e-3;
   const double atol = dtype == torch::kFloat ? 2e-6 : dtype == torch::kBFloat16 ? 8e-3 : 1e-3;
   // strided: x is every other column block of a wider tensor, as Qwen3's q_norm sees q in training.
   std::vector<int64_t> wide(shape.begin(), shape.end());
@@ -128,7 +129,7 @@ TEST(RmsNormCuda, FusedAddRmsNormMatchesReference) {
       // x + r: both add in fp32 and round once to the dtype, so h is bit-exact.
       EXPECT_TRUE(torch::equal(h, x + r)) << "dtype " << dtype << " cols " << cols;
       // y: the same tolerances as the plain forward (FusedMatchesReference).
-      const double rtol = dtype == torch::kFloat ? 1e-5 : dtype == torch::kBFloat16 ? 7.9e-3 : 9.8e-4;
+      const double rtol = dtype == torch::kFloat ? 1e-5 : dtype == torch::kBFloat16 ? 1.6e-2 : 2e-3;
       EXPECT_LE(excess(y, rms_norm_reference(x + r, w, 1e-6), rtol, 1e-3), 1.0)
           << "dtype " << dtype << " cols " << cols;
     }

@@ -49,11 +49,12 @@ TEST(SwiGlu, ShapeMismatchIsAnError) { EXPECT_THROW(swiglu(torch::zeros({2, 3}),
 // Forward and gradients of the fused path against the composite on the same inputs.
 // Tolerances: fp32 — both compute σ and the products in fp32, in different orders: a few fp32 ulps.
 // bf16/fp16 — both round silu, y, g·up and the grads at the same points, so they differ only where an
-// fp32 difference of a few ulps flips a rounding: one ulp of the output (2^-8 relative in bf16, 2^-11
-// in fp16); rtol is two ulps, atol covers outputs that cancel to near zero (1 + a(1 − σ) ≈ 0).
+// fp32 difference of a few ulps flips a rounding — of silu(gate), then of y: up to two ulps of the output
+// (one ulp is at most 2^-7 relative in bf16, 2^-10 in fp16), so rtol is 1.6e-2 / 2e-3; atol covers
+// outputs that cancel to near zero (1 + a(1 − σ) ≈ 0).
 void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols, bool fused_slices) {
   const auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(dtype);
-  const double rtol = dtype == torch::kFloat ? 1e-5 : dtype == torch::kBFloat16 ? 7.9e-3 : 9.8e-4;
+  const double rtol = dtype == torch::kFloat ? 1e-5 : dtype == torch::kBFloat16 ? 1.6e-2 : 2e-3;
   const double atol = dtype == torch::kFloat ? 1e-6 : 1e-3;
   auto gu0 = torch::randn({rows, 2 * cols}, opts) * 3;
   auto gy = torch::randn({rows, cols}, opts);

@@ -90,7 +90,9 @@ void check_backward(torch::ScalarType dtype, at::IntArrayRef shape, bool strided
     auto xw = x0.clone().requires_grad_(true), w = w0.clone().requires_grad_(true);
     auto x = strided ? xw.narrow(-1, 0, cols) : xw;
     auto y = fused ? rms_norm(x, w, 1e-6) : rms_norm_reference(x, w, 1e-6);
-    if (fused) EXPECT_NE(y.grad_fn()->name(), "MulBackward0") << "the fused path did not run";
+    if (fused) {
+      EXPECT_NE(y.grad_fn()->name(), "MulBackward0") << "the fused path did not run";
+    }
     (y.to(torch::kFloat) * gy.to(torch::kFloat)).sum().backward();
     return std::make_tuple(y.detach(), xw.grad().narrow(-1, 0, cols), w.grad());
   };

@@ -68,7 +68,9 @@ void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols
       gate = gu.narrow(1, 0, cols).contiguous(), up = gu.narrow(1, cols, cols).contiguous();
     }
     auto y = fused ? swiglu(gate, up) : swiglu_reference(gate, up);
-    if (fused) EXPECT_NE(y.grad_fn()->name(), "MulBackward0") << "the fused path did not run";
+    if (fused) {
+      EXPECT_NE(y.grad_fn()->name(), "MulBackward0") << "the fused path did not run";
+    }
     EXPECT_TRUE(y.is_contiguous());
     (y.to(torch::kFloat) * gy.to(torch::kFloat)).sum().backward();
     return std::make_pair(y.detach(), gu.grad());

@@ -8,6 +8,7 @@
 #include "src/model/layers.h"
 #include "src/model/packed_batch.h"
 #include "src/tensor/rms_norm.h"
+#include "src/tensor/swiglu.h"
 
 namespace grpo {
 namespace {
@@ -54,12 +55,13 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
     vc.view(flat).index_copy_(0, ctx.step->write_index, v.detach().to(vc.scalar_type()));
     o = cached_attention(q, kc, vc, *ctx.step, scale);
   }
-  auto hidden = x + linear(o.reshape({T, c.q_size()}), attn.o_proj);
+  // hidden = x + o_proj(o) and its norm m: one kernel when no gradient is recorded.
+  auto [hidden, m] = add_rms_norm(x, linear(o.reshape({T, c.q_size()}), attn.o_proj), post_attention_layernorm->weight,
+                                  c.rms_norm_eps);
 
-  // --- MLP block: down(silu(gate(h)) * up(h)) ---
-  auto m = rms_norm(hidden, post_attention_layernorm->weight, c.rms_norm_eps);
+  // --- MLP block: down(silu(gate(m)) * up(m)) ---
   auto gate_up = group_forward(m, mlp->gate_up, {mlp->gate_proj, mlp->up_proj});
-  return hidden + linear(torch::silu(gate_up[0]) * gate_up[1], mlp->down_proj);
+  return hidden + linear(swiglu(gate_up[0], gate_up[1]), mlp->down_proj);
 }
 
 }  // namespace grpo

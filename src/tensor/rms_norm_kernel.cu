@@ -1,49 +1,179 @@
 // Fused RMSNorm forward: one block per row, fp32 sum of squares reduced with warp shuffles, then
 // y = w * T(x * rsqrt(mean + eps)) — the rounding order of HF's Qwen2RMSNorm (see rms_norm.h).
+// Backward: each block walks rows with a grid stride, keeps its columns of the row in registers
+// (8 per thread), writes grad_x, and sums grad_w for its rows in registers (one partial row per block).
 #include "src/tensor/rms_norm_kernel.h"
 
 namespace grpo {
 namespace {
 
+constexpr int kPerThread = 8;  // columns per thread in the backward kernel
+
+// Sum of `v` over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the sum.
+// `scratch` holds 33 floats; the trailing __syncthreads lets the caller reuse it at once.
+__device__ float block_sum(float v, float* scratch) {
+  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    v = lane < static_cast<int>(blockDim.x / 32) ? scratch[lane] : 0.f;
+    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    if (lane == 0) scratch[32] = v;
+  }
+  __syncthreads();
+  v = scratch[32];
+  __syncthreads();
+  return v;
+}
+
 template <class T>
-__global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, int64_t cols,
-                                float eps) {
+__global__ void __launch_bounds__(1024)
+    rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, float* __restrict__ rstd,
+                    int64_t cols, float eps) {
   const T* row = x + blockIdx.x * cols;
   T* out = y + blockIdx.x * cols;
+  __shared__ float scratch[33];
   float sum = 0.f;
   for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
     const float v = to_float(row[c]);
     sum += v * v;
   }
-  for (int offset = 16; offset > 0; offset >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
-  __shared__ float warp_sums[32];
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  if (lane == 0) warp_sums[warp] = sum;
-  __syncthreads();
-  if (warp == 0) {
-    sum = lane < static_cast<int>(blockDim.x / 32) ? warp_sums[lane] : 0.f;
-    for (int offset = 16; offset > 0; offset >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, offset);
-    if (lane == 0) warp_sums[0] = sum;
-  }
-  __syncthreads();
-  const float inv = rsqrtf(warp_sums[0] / static_cast<float>(cols) + eps);
+  sum = block_sum(sum, scratch);
+  const float inv = rsqrtf(sum / static_cast<float>(cols) + eps);
+  if (rstd != nullptr && threadIdx.x == 0) rstd[blockIdx.x] = inv;
   for (int64_t c = threadIdx.x; c < cols; c += blockDim.x)
     out[c] = from_float<T>(to_float(w[c]) * to_float(from_float<T>(to_float(row[c]) * inv)));
 }
 
+// The sum is rounded to T before it is squared, as the composite normalizes the stored T(x + residual).
 template <class T>
-void launch(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, cudaStream_t stream) {
+__global__ void __launch_bounds__(1024)
+    add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
+                        T* __restrict__ s, T* __restrict__ y, int64_t cols, float eps) {
+  const int64_t base = static_cast<int64_t>(blockIdx.x) * cols;
+  __shared__ float scratch[33];
+  float sum = 0.f;
+  for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
+    const T v = from_float<T>(to_float(x[base + c]) + to_float(residual[base + c]));
+    s[base + c] = v;
+    sum += to_float(v) * to_float(v);
+  }
+  sum = block_sum(sum, scratch);
+  const float inv = rsqrtf(sum / static_cast<float>(cols) + eps);
+  // Each thread reads back only the elements it wrote above: no other thread's writes are involved.
+  for (int64_t c = threadIdx.x; c < cols; c += blockDim.x)
+    y[base + c] = from_float<T>(to_float(w[c]) * to_float(from_float<T>(to_float(s[base + c]) * inv)));
+}
+
+template <class T>
+__global__ void __launch_bounds__(1024)
+    rms_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ w, const float* __restrict__ rstd,
+                             const T* __restrict__ g, T* __restrict__ grad_x, float* __restrict__ grad_w_partial,
+                             int64_t rows, int64_t cols) {
+  __shared__ float scratch[33];
+  float wv[kPerThread], acc_w[kPerThread];
+#pragma unroll
+  for (int k = 0; k < kPerThread; ++k) {
+    const int64_t c = threadIdx.x + static_cast<int64_t>(k) * blockDim.x;
+    wv[k] = c < cols ? to_float(w[c]) : 0.f;
+    acc_w[k] = 0.f;
+  }
+  const float inv_cols = 1.f / static_cast<float>(cols);
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T* xr = x + r * cols;
+    const T* gr = g + r * cols;
+    const float inv = rstd[r];
+    float xhat[kPerThread], gw[kPerThread];
+    float dot = 0.f;
+#pragma unroll
+    for (int k = 0; k < kPerThread; ++k) {
+      const int64_t c = threadIdx.x + static_cast<int64_t>(k) * blockDim.x;
+      xhat[k] = 0.f, gw[k] = 0.f;
+      if (c < cols) {
+        const float gv = to_float(gr[c]);
+        xhat[k] = to_float(xr[c]) * inv;
+        gw[k] = to_float(from_float<T>(gv * wv[k]));        // the composite's grad of T(x̂), in T
+        acc_w[k] += gv * to_float(from_float<T>(xhat[k]));  // y = w ⊙ T(x̂): ∂y/∂w = T(x̂)
+        dot += xhat[k] * gw[k];
+      }
+    }
+    const float mean_dot = block_sum(dot, scratch) * inv_cols;
+    T* dxr = grad_x + r * cols;
+#pragma unroll
+    for (int k = 0; k < kPerThread; ++k) {
+      const int64_t c = threadIdx.x + static_cast<int64_t>(k) * blockDim.x;
+      if (c < cols) dxr[c] = from_float<T>(inv * (gw[k] - xhat[k] * mean_dot));
+    }
+  }
+  float* part = grad_w_partial + static_cast<int64_t>(blockIdx.x) * cols;
+#pragma unroll
+  for (int k = 0; k < kPerThread; ++k) {
+    const int64_t c = threadIdx.x + static_cast<int64_t>(k) * blockDim.x;
+    if (c < cols) part[c] = acc_w[k];
+  }
+}
+
+int forward_threads(int64_t cols) { return cols >= 1024 ? 1024 : cols >= 256 ? 256 : 64; }
+
+// Threads per row in the backward kernel: enough that 8 per thread cover the row, a multiple of 32.
+int backward_threads(int64_t cols) {
+  const int64_t per_thread = (cols + kPerThread - 1) / kPerThread;
+  const int64_t t = (per_thread + 31) / 32 * 32;
+  return static_cast<int>(t < 32 ? 32 : t > 1024 ? 1024 : t);
+}
+
+template <class T>
+void launch(const void* x, const void* w, void* y, float* rstd, int64_t rows, int64_t cols, float eps,
+            cudaStream_t stream) {
   if (rows == 0) return;
-  const int threads = cols >= 1024 ? 1024 : cols >= 256 ? 256 : 64;
-  rms_norm_kernel<T><<<static_cast<unsigned>(rows), threads, 0, stream>>>(
-      static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y), cols, eps);
+  rms_norm_kernel<T><<<static_cast<unsigned>(rows), forward_threads(cols), 0, stream>>>(
+      static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y), rstd, cols, eps);
+}
+
+template <class T>
+void launch_add(const void* x, const void* residual, const void* w, void* s, void* y, int64_t rows, int64_t cols,
+                float eps, cudaStream_t stream) {
+  if (rows == 0) return;
+  add_rms_norm_kernel<T><<<static_cast<unsigned>(rows), forward_threads(cols), 0, stream>>>(
+      static_cast<const T*>(x), static_cast<const T*>(residual), static_cast<const T*>(w), static_cast<T*>(s),
+      static_cast<T*>(y), cols, eps);
+}
+
+template <class T>
+void launch_backward(const void* x, const void* w, const float* rstd, const void* g, void* grad_x,
+                     float* grad_w_partial, int64_t rows, int64_t cols, int blocks, cudaStream_t stream) {
+  if (rows == 0 || blocks == 0) return;
+  rms_norm_backward_kernel<T><<<static_cast<unsigned>(blocks), backward_threads(cols), 0, stream>>>(
+      static_cast<const T*>(x), static_cast<const T*>(w), rstd, static_cast<const T*>(g), static_cast<T*>(grad_x),
+      grad_w_partial, rows, cols);
 }
 
 }  // namespace
 
-void launch_rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t cols, float eps, KernelDtype dtype,
-                     cudaStream_t stream) {
-  with_kernel_type(dtype, [&](auto t) { launch<decltype(t)>(x, w, y, rows, cols, eps, stream); });
+void launch_rms_norm(const void* x, const void* w, void* y, float* rstd, int64_t rows, int64_t cols, float eps,
+                     KernelDtype dtype, cudaStream_t stream) {
+  with_kernel_type(dtype, [&](auto t) { launch<decltype(t)>(x, w, y, rstd, rows, cols, eps, stream); });
+}
+
+void launch_add_rms_norm(const void* x, const void* residual, const void* w, void* s, void* y, int64_t rows,
+                         int64_t cols, float eps, KernelDtype dtype, cudaStream_t stream) {
+  with_kernel_type(dtype, [&](auto t) { launch_add<decltype(t)>(x, residual, w, s, y, rows, cols, eps, stream); });
+}
+
+int64_t rms_norm_backward_blocks(int64_t rows, int64_t cols, int num_sms) {
+  // About 1024 threads per SM of blocks, each then walking rows/blocks rows: enough blocks to fill
+  // the GPU while keeping the fp32 partial grad_w ([blocks, cols]) small next to x.
+  const int64_t target = static_cast<int64_t>(num_sms) * (1024 / backward_threads(cols));
+  return rows < target ? rows : target;
+}
+
+void launch_rms_norm_backward(const void* x, const void* w, const float* rstd, const void* g, void* grad_x,
+                              float* grad_w_partial, int64_t rows, int64_t cols, int blocks, KernelDtype dtype,
+                              cudaStream_t stream) {
+  with_kernel_type(dtype, [&](auto t) {
+    launch_backward<decltype(t)>(x, w, rstd, g, grad_x, grad_w_partial, rows, cols, blocks, stream);
+  });
 }
 
 }  // namespace grpo

@@ -147,7 +147,7 @@ struct ChunkedLogProbs : public torch::autograd::Function<ChunkedLogProbs> {
     const int64_t chunk = ctx->saved_data["chunk"].toInt();
     const bool with_entropy = ctx->saved_data["entropy"].toBool();
     const double inv_temperature = ctx->saved_data["inv_temperature"].toDouble();
-    const bool fused = ctx->saved_data["fused"].toBool();
+    [[maybe_unused]] const bool fused = ctx->saved_data["fused"].toBool();  // always false without nvcc
     // Autograd may hand an expanded (stride-0) gradient; the kernels read [T] fp32 contiguous.
     const auto g_lp = grads[0].defined() ? grads[0].to(torch::kFloat).contiguous() : at::Tensor();
     const auto g_ent = with_entropy && grads[1].defined() ? grads[1].to(torch::kFloat).contiguous() : at::Tensor();

@@ -41,18 +41,16 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
     q = rms_norm(q, attn.q_norm->weight, c.rms_norm_eps);
     k = rms_norm(k, attn.k_norm->weight, c.rms_norm_eps);
   }
-  q = apply_rope(q, ctx.rope);
-  k = apply_rope(k, ctx.rope);
   const double scale = 1.0 / std::sqrt(static_cast<double>(c.head_dim));
   at::Tensor o;
   if (ctx.packed != nullptr) {
-    o = packed_causal_attention(q, k, v, *ctx.packed, scale);
+    const auto rotated = apply_rope(q, k, ctx.rope);
+    o = packed_causal_attention(rotated.q, rotated.k, v, *ctx.packed, scale);
   } else {
-    // Append the new K/V rows to this layer's cache, then attend over each slot's prefix.
+    // Rotate q and k and append the rotated K and the V rows to this layer's cache (one fused kernel
+    // on CUDA), then attend over each slot's prefix.
     auto kc = ctx.cache->k[index], vc = ctx.cache->v[index];  // [S, C, KVH, D] views
-    const std::vector<int64_t> flat{-1, c.num_key_value_heads, c.head_dim};
-    kc.view(flat).index_copy_(0, ctx.step->write_index, k.detach().to(kc.scalar_type()));
-    vc.view(flat).index_copy_(0, ctx.step->write_index, v.detach().to(vc.scalar_type()));
+    q = rope_cache_write(q, k, v, ctx.rope, kc, vc, ctx.step->write_index);
     o = cached_attention(q, kc, vc, *ctx.step, scale);
   }
   // hidden = x + o_proj(o) and its norm m: one kernel when no gradient is recorded.

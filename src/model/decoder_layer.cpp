@@ -15,13 +15,14 @@ namespace {
 
 at::Tensor linear(const at::Tensor& x, const Proj& p) { return at::linear(x, p->weight, p->bias); }
 
-std::vector<at::Tensor> group_forward(const at::Tensor& x, const ProjGroup& g, const std::vector<Proj>& members) {
+// [T, Σ out] of a projection group, members' outputs side by side.
+at::Tensor group_forward(const at::Tensor& x, const ProjGroup& g, const std::vector<Proj>& members) {
   std::vector<at::Tensor> ws, bs;
   for (const auto& p : members) {
     ws.push_back(p->weight);
     if (p->bias.defined()) bs.push_back(p->bias);
   }
-  return grouped_linear(x, g, ws, bs);
+  return grouped_linear_joined(x, g, ws, bs);
 }
 
 }  // namespace
@@ -33,7 +34,7 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
 
   // --- attention block ---
   auto h = rms_norm(x, input_layernorm->weight, c.rms_norm_eps);
-  auto qkv = group_forward(h, attn.qkv, {attn.q_proj, attn.k_proj, attn.v_proj});
+  auto qkv = group_forward(h, attn.qkv, {attn.q_proj, attn.k_proj, attn.v_proj}).split_with_sizes(attn.qkv.sizes, -1);
   auto q = qkv[0].view({T, c.num_attention_heads, c.head_dim});
   auto k = qkv[1].view({T, c.num_key_value_heads, c.head_dim});
   auto v = qkv[2].view({T, c.num_key_value_heads, c.head_dim});
@@ -58,8 +59,7 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
                                   c.rms_norm_eps);
 
   // --- MLP block: down(silu(gate(m)) * up(m)) ---
-  auto gate_up = group_forward(m, mlp->gate_up, {mlp->gate_proj, mlp->up_proj});
-  return hidden + linear(swiglu(gate_up[0], gate_up[1]), mlp->down_proj);
+  return hidden + linear(swiglu(group_forward(m, mlp->gate_up, {mlp->gate_proj, mlp->up_proj})), mlp->down_proj);
 }
 
 }  // namespace grpo

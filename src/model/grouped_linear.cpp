@@ -90,13 +90,13 @@ at::Tensor group_bias_slice(const ProjGroup& g, size_t i) {
   return g.bias.defined() ? g.bias.narrow(0, row_offset(g, i), g.sizes[i]).detach() : at::Tensor();
 }
 
-std::vector<at::Tensor> grouped_linear(const at::Tensor& x, const ProjGroup& g, const std::vector<at::Tensor>& ws,
-                                       const std::vector<at::Tensor>& bs) {
+at::Tensor grouped_linear_joined(const at::Tensor& x, const ProjGroup& g, const std::vector<at::Tensor>& ws,
+                                 const std::vector<at::Tensor>& bs) {
   const bool with_bias = !bs.empty();
   if (!members_alias_group(g, ws, bs)) {  // a parameter was re-allocated: one GEMM per member
     std::vector<at::Tensor> out;
     for (size_t i = 0; i < ws.size(); ++i) out.push_back(at::linear(x, ws[i], with_bias ? bs[i] : at::Tensor()));
-    return out;
+    return torch::cat(out, -1);
   }
   bool needs_grad = at::GradMode::is_enabled() && x.requires_grad();
   for (const auto& w : ws) needs_grad = needs_grad || (at::GradMode::is_enabled() && w.requires_grad());
@@ -107,7 +107,12 @@ std::vector<at::Tensor> grouped_linear(const at::Tensor& x, const ProjGroup& g, 
   } else {
     y = at::linear(x, g.weight, with_bias ? g.bias : at::Tensor());
   }
-  return y.split_with_sizes(g.sizes, -1);
+  return y;
+}
+
+std::vector<at::Tensor> grouped_linear(const at::Tensor& x, const ProjGroup& g, const std::vector<at::Tensor>& ws,
+                                       const std::vector<at::Tensor>& bs) {
+  return grouped_linear_joined(x, g, ws, bs).split_with_sizes(g.sizes, -1);
 }
 
 }  // namespace grpo

@@ -25,5 +25,9 @@ at::Tensor group_bias_slice(const ProjGroup& g, size_t i);
 // autograd leaves); the GEMM reads the group buffer when they still alias it.
 std::vector<at::Tensor> grouped_linear(const at::Tensor& x, const ProjGroup& g, const std::vector<at::Tensor>& weights,
                                        const std::vector<at::Tensor>& biases);
+// The same before the split: [T, Σ out] (member i in its columns), for a consumer that takes the
+// concatenation directly (SwiGLU on [gate | up]) so the backward needs no concatenation either.
+at::Tensor grouped_linear_joined(const at::Tensor& x, const ProjGroup& g, const std::vector<at::Tensor>& weights,
+                                 const std::vector<at::Tensor>& biases);
 
 }  // namespace grpo

@@ -1,5 +1,6 @@
 // Fused SwiGLU forward and backward: elementwise, fp32 math, one read of each input and one write of
-// each output. A 2-D grid: x covers columns, y walks rows with a stride (no per-element division).
+// each output. Each thread handles a pack of kVec elements (16 bytes) when every operand is 16-byte
+// aligned row by row, else one element; a 2-D grid: x covers a row's packs, y walks rows with a stride.
 #include "src/tensor/swiglu_kernel.h"
 
 namespace grpo {
@@ -10,38 +11,73 @@ constexpr int64_t kMaxGridY = 65535;
 
 __device__ __forceinline__ float sigmoid(float a) { return 1.f / (1.f + expf(-a)); }
 
-template <class T>
+template <class T, int N> struct alignas(sizeof(T) * N) Pack {
+  T v[N];
+};
+
+template <class T, int N> __device__ __forceinline__ Pack<T, N> load(const T* p) {
+  return *reinterpret_cast<const Pack<T, N>*>(p);
+}
+template <class T, int N> __device__ __forceinline__ void store(T* p, const Pack<T, N>& x) {
+  *reinterpret_cast<Pack<T, N>*>(p) = x;
+}
+
+template <class T, int N>
 __global__ void swiglu_kernel(const T* __restrict__ gate, int64_t ld_gate, const T* __restrict__ up, int64_t ld_up,
                               T* __restrict__ y, int64_t rows, int64_t cols) {
-  const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * N;
   if (c >= cols) return;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
-    const float a = to_float(gate[r * ld_gate + c]);
-    const float s = to_float(from_float<T>(a * sigmoid(a)));
-    y[r * cols + c] = from_float<T>(s * to_float(up[r * ld_up + c]));
+    const auto a = load<T, N>(gate + r * ld_gate + c), u = load<T, N>(up + r * ld_up + c);
+    Pack<T, N> out;
+#pragma unroll
+    for (int i = 0; i < N; ++i) {
+      const float av = to_float(a.v[i]);
+      const float s = to_float(from_float<T>(av * sigmoid(av)));
+      out.v[i] = from_float<T>(s * to_float(u.v[i]));
+    }
+    store<T, N>(y + r * cols + c, out);
   }
 }
 
-template <class T>
+template <class T, int N>
 __global__ void swiglu_backward_kernel(const T* __restrict__ gate, int64_t ld_gate, const T* __restrict__ up,
                                        int64_t ld_up, const T* __restrict__ g, T* __restrict__ grad_gate,
-                                       T* __restrict__ grad_up, int64_t rows, int64_t cols) {
-  const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+                                       T* __restrict__ grad_up, int64_t ld_grad, int64_t rows, int64_t cols) {
+  const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * N;
   if (c >= cols) return;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
-    const float a = to_float(gate[r * ld_gate + c]);
-    const float u = to_float(up[r * ld_up + c]);
-    const float gv = to_float(g[r * cols + c]);
-    const float sg = sigmoid(a);
-    grad_up[r * cols + c] = from_float<T>(gv * to_float(from_float<T>(a * sg)));
-    // d silu(a)/da = σ + a·σ·(1 − σ) = σ·(1 + a·(1 − σ))
-    grad_gate[r * cols + c] = from_float<T>(to_float(from_float<T>(gv * u)) * sg * (1.f + a * (1.f - sg)));
+    const auto a = load<T, N>(gate + r * ld_gate + c), u = load<T, N>(up + r * ld_up + c);
+    const auto gv = load<T, N>(g + r * cols + c);
+    Pack<T, N> ga, gu;
+#pragma unroll
+    for (int i = 0; i < N; ++i) {
+      const float av = to_float(a.v[i]), uv = to_float(u.v[i]), gf = to_float(gv.v[i]);
+      const float sg = sigmoid(av);
+      gu.v[i] = from_float<T>(gf * to_float(from_float<T>(av * sg)));
+      // d silu(a)/da = σ + a·σ·(1 − σ) = σ·(1 + a·(1 − σ))
+      ga.v[i] = from_float<T>(to_float(from_float<T>(gf * uv)) * sg * (1.f + av * (1.f - sg)));
+    }
+    store<T, N>(grad_up + r * ld_grad + c, gu);
+    store<T, N>(grad_gate + r * ld_grad + c, ga);
   }
 }
 
-dim3 grid_for(int64_t rows, int64_t cols) {
-  return dim3(static_cast<unsigned>((cols + kThreads - 1) / kThreads),
+dim3 grid_for(int64_t rows, int64_t cols, int vec) {
+  const int64_t packs = (cols + vec - 1) / vec;
+  return dim3(static_cast<unsigned>((packs + kThreads - 1) / kThreads),
               static_cast<unsigned>(rows < kMaxGridY ? rows : kMaxGridY));
+}
+
+// 16-byte packs need every base pointer 16-byte aligned and every row start too (cols and the row
+// strides multiples of the pack).
+template <class T> bool packs_fit(std::initializer_list<const void*> ptrs, std::initializer_list<int64_t> lens) {
+  constexpr int64_t n = 16 / sizeof(T);
+  for (const void* p : ptrs)
+    if (reinterpret_cast<uintptr_t>(p) % 16 != 0) return false;
+  for (int64_t l : lens)
+    if (l % n != 0) return false;
+  return true;
 }
 
 }  // namespace
@@ -51,20 +87,35 @@ void launch_swiglu(const void* gate, int64_t ld_gate, const void* up, int64_t ld
   if (rows == 0 || cols == 0) return;
   with_kernel_type(dtype, [&](auto t) {
     using T = decltype(t);
-    swiglu_kernel<T><<<grid_for(rows, cols), kThreads, 0, stream>>>(
-        static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<T*>(y), rows, cols);
+    constexpr int kVec = 16 / sizeof(T);
+    const auto* gp = static_cast<const T*>(gate);
+    const auto* up_ = static_cast<const T*>(up);
+    auto* yp = static_cast<T*>(y);
+    if (packs_fit<T>({gate, up, y}, {cols, ld_gate, ld_up}))
+      swiglu_kernel<T, kVec><<<grid_for(rows, cols, kVec), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, yp, rows, cols);
+    else
+      swiglu_kernel<T, 1><<<grid_for(rows, cols, 1), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, yp, rows, cols);
   });
 }
 
 void launch_swiglu_backward(const void* gate, int64_t ld_gate, const void* up, int64_t ld_up, const void* g,
-                            void* grad_gate, void* grad_up, int64_t rows, int64_t cols, KernelDtype dtype,
-                            cudaStream_t stream) {
+                            void* grad_gate, void* grad_up, int64_t ld_grad, int64_t rows, int64_t cols,
+                            KernelDtype dtype, cudaStream_t stream) {
   if (rows == 0 || cols == 0) return;
   with_kernel_type(dtype, [&](auto t) {
     using T = decltype(t);
-    swiglu_backward_kernel<T><<<grid_for(rows, cols), kThreads, 0, stream>>>(
-        static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<const T*>(g),
-        static_cast<T*>(grad_gate), static_cast<T*>(grad_up), rows, cols);
+    constexpr int kVec = 16 / sizeof(T);
+    const auto* gp = static_cast<const T*>(gate);
+    const auto* up_ = static_cast<const T*>(up);
+    const auto* g_ = static_cast<const T*>(g);
+    auto* gg = static_cast<T*>(grad_gate);
+    auto* gu = static_cast<T*>(grad_up);
+    if (packs_fit<T>({gate, up, g, grad_gate, grad_up}, {cols, ld_gate, ld_up, ld_grad}))
+      swiglu_backward_kernel<T, kVec><<<grid_for(rows, cols, kVec), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, g_,
+                                                                                            gg, gu, ld_grad, rows, cols);
+    else
+      swiglu_backward_kernel<T, 1><<<grid_for(rows, cols, 1), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, g_, gg, gu,
+                                                                                     ld_grad, rows, cols);
   });
 }
 

@@ -54,7 +54,9 @@ void expect_matches_separate_linears(const Members& m, const torch::TensorOption
   EXPECT_TRUE(torch::allclose(x.grad(), x_ref.grad(), tol, tol));
   for (size_t i = 0; i < m.ws.size(); ++i) {
     EXPECT_TRUE(torch::allclose(m.ws[i].grad(), ws_ref[i].grad(), tol, tol)) << "weight " << i;
-    if (!m.bs.empty()) EXPECT_TRUE(torch::allclose(m.bs[i].grad(), bs_ref[i].grad(), tol, tol)) << "bias " << i;
+    if (!m.bs.empty()) {
+      EXPECT_TRUE(torch::allclose(m.bs[i].grad(), bs_ref[i].grad(), tol, tol)) << "bias " << i;
+    }
   }
 }
 

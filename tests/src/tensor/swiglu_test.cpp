@@ -44,6 +44,14 @@ TEST(SwiGlu, CpuTakesTheComposite) {
   EXPECT_TRUE(torch::equal(y, swiglu_reference(parts[0], parts[1])));
 }
 
+TEST(SwiGlu, JoinedHalvesEqualTheTwoArgumentForm) {
+  auto gu = torch::randn({4, 2 * 5}, torch::requires_grad());
+  auto y = swiglu(gu);
+  auto y_ref = swiglu_reference(gu.narrow(1, 0, 5), gu.narrow(1, 5, 5));
+  EXPECT_TRUE(torch::equal(y, y_ref));
+  EXPECT_THROW(swiglu(torch::zeros({2, 3})), c10::Error);  // odd width: no halves
+}
+
 TEST(SwiGlu, ShapeMismatchIsAnError) { EXPECT_THROW(swiglu(torch::zeros({2, 3}), torch::zeros({2, 4})), c10::Error); }
 
 // Forward and gradients of the fused path against the composite on the same inputs.
@@ -52,7 +60,10 @@ TEST(SwiGlu, ShapeMismatchIsAnError) { EXPECT_THROW(swiglu(torch::zeros({2, 3}),
 // fp32 difference of a few ulps flips a rounding — of silu(gate), then of y: up to two ulps of the output
 // (one ulp is at most 2^-7 relative in bf16, 2^-10 in fp16), so rtol is 1.6e-2 / 2e-3; atol covers
 // outputs that cancel to near zero (1 + a(1 − σ) ≈ 0).
-void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols, bool fused_slices) {
+enum class Layout { kContiguous, kSlices, kJoined };  // separate tensors; halves of one; swiglu([gate | up])
+
+void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols, Layout layout) {
+  const bool fused_slices = layout != Layout::kContiguous;
   const auto opts = torch::TensorOptions().device(torch::kCUDA).dtype(dtype);
   const double rtol = dtype == torch::kFloat ? 1e-5 : dtype == torch::kBFloat16 ? 1.6e-2 : 2e-3;
   const double atol = dtype == torch::kFloat ? 1e-6 : 1e-3;
@@ -67,7 +78,7 @@ void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols
     } else {
       gate = gu.narrow(1, 0, cols).contiguous(), up = gu.narrow(1, cols, cols).contiguous();
     }
-    auto y = fused ? swiglu(gate, up) : swiglu_reference(gate, up);
+    auto y = !fused ? swiglu_reference(gate, up) : layout == Layout::kJoined ? swiglu(gu) : swiglu(gate, up);
     if (fused) {
       EXPECT_NE(y.grad_fn()->name(), "MulBackward0") << "the fused path did not run";
     }
@@ -78,7 +89,7 @@ void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols
   auto [y, grad] = run(true);
   auto [y_ref, grad_ref] = run(false);
   const std::string where = std::string(c10::toString(dtype)) + " rows " + std::to_string(rows) + " cols " +
-                            std::to_string(cols) + (fused_slices ? " slices" : " contiguous");
+                            std::to_string(cols) + (layout == Layout::kJoined ? " joined" : fused_slices ? " slices" : " contiguous");
   EXPECT_LE(excess(y, y_ref, rtol, atol), 1.0) << "y " << where;
   EXPECT_LE(excess(grad.narrow(1, 0, cols), grad_ref.narrow(1, 0, cols), rtol, atol), 1.0) << "grad_gate " << where;
   EXPECT_LE(excess(grad.narrow(1, cols, cols), grad_ref.narrow(1, cols, cols), rtol, atol), 1.0) << "grad_up " << where;
@@ -91,9 +102,11 @@ void check_against_reference(torch::ScalarType dtype, int64_t rows, int64_t cols
 TEST(SwiGluCuda, FusedMatchesReference) {
   GRPO_REQUIRE_CUDA();
   for (auto dtype : {torch::kFloat, torch::kBFloat16, torch::kHalf})
-    for (int64_t cols : {64, 896, 1536, 3584, 4864})
-      for (bool slices : {false, true}) check_against_reference(dtype, 37, cols, slices);
-  check_against_reference(torch::kBFloat16, 1, 4864, true);  // decode: one token
+    for (int64_t cols : {37, 64, 896, 1536, 3584, 4864, 8960})  // 37: no 16-byte packs, one element a thread
+      for (auto layout : {Layout::kContiguous, Layout::kSlices, Layout::kJoined})
+        check_against_reference(dtype, 37, cols, layout);
+  check_against_reference(torch::kBFloat16, 1, 4864, Layout::kSlices);  // decode: one token
+  check_against_reference(torch::kBFloat16, 1, 4864, Layout::kJoined);
 }
 
 TEST(SwiGluCuda, ThreeDimensionalAndStridedInputs) {

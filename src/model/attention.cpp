@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace grpo {
@@ -13,12 +14,21 @@ at::Tensor expand_kv(const at::Tensor& kv, int64_t heads) {
   return g == 1 ? kv : kv.repeat_interleave(g, /*dim=*/-2);
 }
 
+// GRPO_GROUPED_DECODE=0 keeps decode on one flash row per query head (A/B runs).
+bool grouped_decode_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("GRPO_GROUPED_DECODE");
+    return v == nullptr || std::string(v) != "0";
+  }();
+  return enabled;
+}
+
 // One flash varlen call. cu_k may be spaced wider than the key counts when seqused_k is given.
 at::Tensor flash_varlen(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cu_q,
                         const at::Tensor& cu_k, int64_t max_q, int64_t max_k, double scale,
-                        const std::optional<at::Tensor>& seqused_k) {
+                        const std::optional<at::Tensor>& seqused_k, bool causal = true) {
   auto out = at::_flash_attention_forward(q.contiguous(), k.contiguous(), v.contiguous(), std::optional<at::Tensor>(cu_q), std::optional<at::Tensor>(cu_k),
-                                          max_q, max_k, /*dropout_p=*/0.0, /*is_causal=*/true,
+                                          max_q, max_k, /*dropout_p=*/0.0, causal,
                                           /*return_debug_mask=*/false, std::optional<double>(scale),
                                           std::optional<int64_t>(), std::optional<int64_t>(), seqused_k,
                                           std::optional<at::Tensor>());
@@ -42,6 +52,21 @@ at::Tensor exact_attention(const at::Tensor& q, const at::Tensor& k, const at::T
 // FlashAttention-2 takes fp16/bf16 with head_dim <= 256; anything else (fp32 on CUDA) takes the exact path.
 bool use_flash(const at::Tensor& q) {
   return q.is_cuda() && (q.scalar_type() == torch::kBFloat16 || q.scalar_type() == torch::kHalf) && q.size(-1) <= 256;
+}
+
+// A decode step (one query token per sequence) with each KV head's G = H/KVH query heads laid out as G
+// query rows of that head: flash's tiles then hold G rows instead of one, and each sequence's K/V is
+// streamed once per KV head rather than once per query head. Query head h = kv·G + j (HF's repeat_kv
+// grouping) becomes row i·G + j of KV head kv. Not causal: the single query position sees every cached
+// key, which seqused_k bounds.
+at::Tensor grouped_decode_attention(const at::Tensor& q, const at::Tensor& k_flat, const at::Tensor& v_flat,
+                                    const CachedStep& step, int64_t capacity, double scale) {
+  const int64_t n = q.size(0), heads = q.size(1), dim = q.size(2), kv_heads = k_flat.size(1), g = heads / kv_heads;
+  auto rows = q.view({n, kv_heads, g, dim}).transpose(1, 2).reshape({n * g, kv_heads, dim});
+  auto cu_rows = step.cu_seqlens_q * static_cast<int32_t>(g);  // decode: cu_seqlens_q = [0, 1, ..., n]
+  auto out = flash_varlen(rows, k_flat, v_flat, cu_rows, step.cu_seqlens_k, g, capacity, scale, step.seqused_k,
+                          /*causal=*/false);
+  return out.view({n, g, kv_heads, dim}).transpose(1, 2).reshape({n, heads, dim});
 }
 
 }  // namespace
@@ -88,6 +113,8 @@ at::Tensor cached_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
   if (use_flash(q)) {
     if (flash_native_gqa()) {
       const auto flat = [&](const at::Tensor& c) { return c.view({-1, c.size(2), c.size(3)}); };
+      if (step.max_q == 1 && heads > k_cache.size(2) && grouped_decode_enabled())
+        return grouped_decode_attention(q, flat(k_cache), flat(v_cache), step, cap, scale);
       return flash_varlen(q, flat(k_cache), flat(v_cache), step.cu_seqlens_q, step.cu_seqlens_k, step.max_q, cap, scale,
                           step.seqused_k);
     }

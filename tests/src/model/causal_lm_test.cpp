@@ -202,6 +202,25 @@ TEST(CausalLMCuda, FlashCachedAttentionEqualsExact) {
   EXPECT_LT((got - want).abs().max().item<double>(), 2e-2);
 }
 
+// A decode step (one token per sequence) takes the grouped path: each KV head's query heads as rows of
+// one flash tile, not causal. Contexts 1 (start 0), mid and full (start 31 of 32); groups of 4 and 7.
+TEST(CausalLMCuda, GroupedDecodeAttentionEqualsExact) {
+  GRPO_REQUIRE_CUDA();
+  for (int64_t heads : {8, 14}) {
+    torch::manual_seed(heads);
+    KVCache cpu{torch::randn({1, 5, 32, 2, 64}).to(torch::kBFloat16), torch::randn({1, 5, 32, 2, 64}).to(torch::kBFloat16)};
+    KVCache gpu{cpu.k.cuda(), cpu.v.cuda()};
+    const std::vector<int64_t> slots{3, 0, 4, 1}, starts{10, 0, 31, 5}, counts{1, 1, 1, 1};
+    auto ids = torch::zeros({4}, torch::kLong);
+    auto q = torch::randn({4, heads, 64}).to(torch::kBFloat16);
+    auto step_cpu = make_cached_step(ids, slots, starts, counts, cpu);
+    auto step_gpu = make_cached_step(ids, slots, starts, counts, gpu);
+    auto want = cached_attention(q.to(torch::kFloat), cpu.k[0].to(torch::kFloat), cpu.v[0].to(torch::kFloat), step_cpu, 0.125);
+    auto got = cached_attention(q.cuda(), gpu.k[0], gpu.v[0], step_gpu, 0.125).to(torch::kCPU, torch::kFloat);
+    EXPECT_LT((got - want).abs().max().item<double>(), 2e-2) << "heads " << heads;
+  }
+}
+
 TEST(CausalLMCuda, ForwardCachedEqualsCpu) {
   GRPO_REQUIRE_CUDA();
   const auto ref = reference("qwen3");

@@ -179,14 +179,6 @@ SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRow
   return SampledTokens{tokens, logp.gather(1, tokens.unsqueeze(1)).squeeze(1)};
 }
 
-bool sample_tokens_fused_available() {
-#ifdef GRPO_WITH_CUDA
-  return true;
-#else
-  return false;
-#endif
-}
-
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
   check_logits(logits, rows);
 #ifdef GRPO_WITH_CUDA

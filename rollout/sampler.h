@@ -48,7 +48,6 @@ struct SampledTokens {
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows);
 // The tensor-op chain on any device: the CPU path, and the oracle of the fused kernel.
 SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRows& rows);
-bool sample_tokens_fused_available();  // built with CUDA kernels
 
 // The kept set as a [B, V] bool mask (exposed for tests and for the GPU kernel's oracle).
 at::Tensor truncation_mask(const at::Tensor& scaled_logits, const SamplerRows& rows);

@@ -50,14 +50,6 @@ at::Tensor apply_rope_reference(const at::Tensor& x, const RopeTables& t) {
   return x * t.cos + rotated * t.sin;
 }
 
-bool rope_fused_available() {
-#ifdef GRPO_WITH_CUDA
-  return true;
-#else
-  return false;
-#endif
-}
-
 #ifdef GRPO_WITH_CUDA
 namespace {
 

@@ -39,6 +39,5 @@ at::Tensor rope_cache_write(const at::Tensor& q, const at::Tensor& k, const at::
 // The ATen composite x·cos + rotate_half(x)·sin for x [T, heads, D]: the CPU path and the reference
 // the kernel is tested against (differentiable through autograd).
 at::Tensor apply_rope_reference(const at::Tensor& x, const RopeTables& t);
-bool rope_fused_available();  // this build has the CUDA kernel
 
 }  // namespace grpo

@@ -211,12 +211,4 @@ TokenLogProbs chunked_token_logprobs_reference(const at::Tensor& hidden, const a
   return run(hidden, lm_head, targets, with_entropy, chunk_tokens, temperature, false);
 }
 
-bool token_logprobs_fused_available() {
-#ifdef GRPO_WITH_CUDA
-  return true;
-#else
-  return false;
-#endif
-}
-
 }  // namespace grpo

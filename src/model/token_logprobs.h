@@ -24,6 +24,5 @@ TokenLogProbs chunked_token_logprobs(const at::Tensor& hidden, const at::Tensor&
 TokenLogProbs chunked_token_logprobs_reference(const at::Tensor& hidden, const at::Tensor& lm_head,
                                                const at::Tensor& targets, bool with_entropy, int64_t chunk_tokens,
                                                double temperature = 1.0);
-bool token_logprobs_fused_available();
 
 }  // namespace grpo

@@ -18,6 +18,14 @@ bool fused_kernels_enabled() {
   return enabled;
 }
 
+bool cuda_kernels_built() {
+#ifdef GRPO_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
 bool cuda_available() { return torch::cuda::is_available(); }
 int cuda_device_count() { return static_cast<int>(torch::cuda::device_count()); }
 

@@ -20,6 +20,8 @@ std::optional<KernelDtype> kernel_dtype(c10::ScalarType dtype);
 // False when the environment sets GRPO_FUSED_KERNELS=0: every op then takes its ATen composite path
 // (A/B benchmarks of a fused kernel, bisecting a suspected kernel bug). Read once per process.
 bool fused_kernels_enabled();
+// Whether this build compiled the CUDA kernels (nvcc was found); the GPU tests assert it.
+bool cuda_kernels_built();
 bool cuda_available();
 int cuda_device_count();
 

@@ -20,14 +20,6 @@ at::Tensor rms_norm_reference(const at::Tensor& x, const at::Tensor& weight, dou
   return weight * normed.to(x.scalar_type());
 }
 
-bool rms_norm_fused_available() {
-#ifdef GRPO_WITH_CUDA
-  return true;
-#else
-  return false;
-#endif
-}
-
 #ifdef GRPO_WITH_CUDA
 namespace {
 

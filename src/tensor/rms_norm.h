@@ -13,7 +13,6 @@ namespace grpo {
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);
 // The ATen composite (differentiable; the reference the fused kernel is tested against).
 at::Tensor rms_norm_reference(const at::Tensor& x, const at::Tensor& weight, double eps);
-bool rms_norm_fused_available();
 
 // The pre-norm block boundary h = x + residual, y = rms_norm(h, weight, eps); returns {h, y}. Without
 // a gradient on CUDA one kernel does both (vLLM's fused_add_rms_norm, out of place); else the composite.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rollout/sampler.h"
+#include "src/tensor/device.h"
 #include "test_util.h"
 
 #ifdef GRPO_WITH_CUDA
@@ -90,7 +91,7 @@ void compare_with_cpu_chain(const at::Tensor& logits, const Batch& b, Agreement&
 
 TEST(SamplerKernelCuda, MatchesCpuChain) {
   GRPO_REQUIRE_CUDA();
-  ASSERT_TRUE(sample_tokens_fused_available());
+  ASSERT_TRUE(cuda_kernels_built());
   torch::manual_seed(7);
   const auto kinds = row_kinds();
   Agreement agree;

@@ -3,6 +3,8 @@
 // aligned row by row, else one element; a 2-D grid: x covers a row's packs, y walks rows with a stride.
 #include "src/tensor/swiglu_kernel.h"
 
+#include <type_traits>
+
 namespace grpo {
 namespace {
 
@@ -80,6 +82,14 @@ template <class T> bool packs_fit(std::initializer_list<const void*> ptrs, std::
   return true;
 }
 
+// Calls launch(N) with N = elements per 16-byte pack when `fits`, else N = 1 (a compile-time constant).
+template <class T, class Launch> void with_pack_width(bool fits, Launch&& launch) {
+  if (fits)
+    launch(std::integral_constant<int, 16 / sizeof(T)>{});
+  else
+    launch(std::integral_constant<int, 1>{});
+}
+
 }  // namespace
 
 void launch_swiglu(const void* gate, int64_t ld_gate, const void* up, int64_t ld_up, void* y, int64_t rows,
@@ -87,14 +97,10 @@ void launch_swiglu(const void* gate, int64_t ld_gate, const void* up, int64_t ld
   if (rows == 0 || cols == 0) return;
   with_kernel_type(dtype, [&](auto t) {
     using T = decltype(t);
-    constexpr int kVec = 16 / sizeof(T);
-    const auto* gp = static_cast<const T*>(gate);
-    const auto* up_ = static_cast<const T*>(up);
-    auto* yp = static_cast<T*>(y);
-    if (packs_fit<T>({gate, up, y}, {cols, ld_gate, ld_up}))
-      swiglu_kernel<T, kVec><<<grid_for(rows, cols, kVec), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, yp, rows, cols);
-    else
-      swiglu_kernel<T, 1><<<grid_for(rows, cols, 1), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, yp, rows, cols);
+    with_pack_width<T>(packs_fit<T>({gate, up, y}, {cols, ld_gate, ld_up}), [&](auto vec) {
+      swiglu_kernel<T, decltype(vec)::value><<<grid_for(rows, cols, vec), kThreads, 0, stream>>>(
+          static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<T*>(y), rows, cols);
+    });
   });
 }
 
@@ -104,18 +110,12 @@ void launch_swiglu_backward(const void* gate, int64_t ld_gate, const void* up, i
   if (rows == 0 || cols == 0) return;
   with_kernel_type(dtype, [&](auto t) {
     using T = decltype(t);
-    constexpr int kVec = 16 / sizeof(T);
-    const auto* gp = static_cast<const T*>(gate);
-    const auto* up_ = static_cast<const T*>(up);
-    const auto* g_ = static_cast<const T*>(g);
-    auto* gg = static_cast<T*>(grad_gate);
-    auto* gu = static_cast<T*>(grad_up);
-    if (packs_fit<T>({gate, up, g, grad_gate, grad_up}, {cols, ld_gate, ld_up, ld_grad}))
-      swiglu_backward_kernel<T, kVec><<<grid_for(rows, cols, kVec), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, g_,
-                                                                                            gg, gu, ld_grad, rows, cols);
-    else
-      swiglu_backward_kernel<T, 1><<<grid_for(rows, cols, 1), kThreads, 0, stream>>>(gp, ld_gate, up_, ld_up, g_, gg, gu,
-                                                                                     ld_grad, rows, cols);
+    const bool fits = packs_fit<T>({gate, up, g, grad_gate, grad_up}, {cols, ld_gate, ld_up, ld_grad});
+    with_pack_width<T>(fits, [&](auto vec) {
+      swiglu_backward_kernel<T, decltype(vec)::value><<<grid_for(rows, cols, vec), kThreads, 0, stream>>>(
+          static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<const T*>(g),
+          static_cast<T*>(grad_gate), static_cast<T*>(grad_up), ld_grad, rows, cols);
+    });
   });
 }
 

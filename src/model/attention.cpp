@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "src/model/decode_attention.h"
+
 namespace grpo {
 namespace {
 
@@ -111,6 +113,11 @@ at::Tensor cached_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
                             const CachedStep& step, double scale) {
   const int64_t heads = q.size(1), cap = k_cache.size(1);
   if (use_flash(q)) {
+    // One new token per sequence: the tensor-core decode kernel (row_start = cu_seqlens_k[i] = slot·C).
+    const bool needs_grad = at::GradMode::is_enabled() && q.requires_grad();
+    if (!needs_grad && step.max_q == 1 && q.size(0) == step.seqused_k.size(0) &&
+        decode_attention_supported(q, k_cache, v_cache))
+      return decode_attention(q, k_cache, v_cache, step.cu_seqlens_k, step.seqused_k, scale);
     if (flash_native_gqa()) {
       const auto flat = [&](const at::Tensor& c) { return c.view({-1, c.size(2), c.size(3)}); };
       if (step.max_q == 1 && heads > k_cache.size(2) && grouped_decode_enabled())

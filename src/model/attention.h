@@ -1,5 +1,6 @@
 // Scaled dot-product attention softmax(q·kᵀ/√D + causal mask)·v over packed sequences and over the
-// KV cache. CUDA: FlashAttention-2 varlen (at::_flash_attention_forward), no padding, differentiable.
+// KV cache. CUDA: FlashAttention-2 varlen (at::_flash_attention_forward), no padding, differentiable;
+// decode steps (one new token per sequence) take the tensor-core kernel of decode_attention.h.
 // CPU: exact per-sequence attention with the same block-diagonal causal mask (the reference path).
 // Shapes: q [T, H, D]; k, v [T, KVH, D] (GQA: H = g·KVH, query head h reads kv head h / g).
 #pragma once

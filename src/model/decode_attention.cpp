@@ -1,0 +1,107 @@
+// Dispatch of the split-KV decode attention kernel: checks, split choice and scratch allocation
+// (through the torch caching allocator, so graph capture pools it). Never syncs with the host.
+#include "src/model/decode_attention.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "src/tensor/device.h"
+#include "src/util/error.h"
+
+#ifdef GRPO_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+
+#include "src/model/decode_attention_kernel.h"
+#endif
+
+namespace grpo {
+
+namespace {
+// Splits shorter than this cost more in partial writes and the merge than they gain in parallelism.
+constexpr int64_t kMinSplitKeys = 64;
+// CTAs per SM the split count aims for: 2 to 3 CTAs of 4 warps are resident per SM (their cp.async rings
+// take 74 KiB at D = 64, 104 KiB at D = 128), so 6 per SM are about two waves, which evens out the
+// uneven sequence lengths of a batch.
+constexpr int64_t kCtasPerSm = 6;
+// The kernel reads rows with 16-byte vector loads.
+bool aligned16(const at::Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0; }
+}  // namespace
+
+DecodeSplits decode_attention_splits(int64_t n, int64_t kv_heads, int64_t capacity, int64_t sm_count) {
+  const int64_t ctas = std::max<int64_t>(1, n * kv_heads);
+  const int64_t want = (kCtasPerSm * sm_count + ctas - 1) / ctas;
+  const int64_t most = std::max<int64_t>(1, std::min<int64_t>(capacity / kMinSplitKeys, 65535));
+  DecodeSplits s;
+  s.splits = std::clamp<int64_t>(want, 1, most);
+  s.split_len = (capacity + s.splits - 1) / s.splits;
+  return s;
+}
+
+bool decode_attention_supported(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache) {
+#ifdef GRPO_WITH_CUDA
+  if (!q.is_cuda() || !fused_kernels_enabled()) return false;
+  const auto dt = q.scalar_type();
+  if ((dt != torch::kBFloat16 && dt != torch::kHalf) || k_cache.scalar_type() != dt || v_cache.scalar_type() != dt)
+    return false;
+  if (q.dim() != 3 || k_cache.dim() != 4 || !k_cache.is_contiguous() || !v_cache.is_contiguous() ||
+      k_cache.sizes() != v_cache.sizes() || !aligned16(k_cache) || !aligned16(v_cache))
+    return false;
+  const int64_t heads = q.size(1), dim = q.size(2), kv_heads = k_cache.size(2);
+  return (dim == 64 || dim == 128) && k_cache.size(3) == dim && kv_heads > 0 && heads % kv_heads == 0 &&
+         heads / kv_heads <= kDecodeAttentionMaxGroup;
+#else
+  (void)q, (void)k_cache, (void)v_cache;
+  return false;
+#endif
+}
+
+at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,
+                            const at::Tensor& row_start, const at::Tensor& seqused, double scale) {
+  if (!decode_attention_supported(q, k_cache, v_cache))
+    fail("decode_attention: unsupported input (q {} {} on {}, cache {}). HINT: call cached_attention, which falls "
+         "back to FlashAttention or the exact path",
+         c10::str(q.sizes()), dtype_name(q.scalar_type()), q.device().str(), c10::str(k_cache.sizes()));
+#ifdef GRPO_WITH_CUDA
+  const int64_t n = q.size(0), heads = q.size(1), dim = q.size(2);
+  const int64_t kv_heads = k_cache.size(2), capacity = k_cache.size(1);
+  if (row_start.scalar_type() != torch::kInt || seqused.scalar_type() != torch::kInt || row_start.numel() < n ||
+      seqused.numel() < n || !row_start.is_cuda() || !seqused.is_cuda())
+    fail("decode_attention: row_start and seqused must be int32 CUDA tensors of at least {} entries (got {} and {})", n,
+         row_start.numel(), seqused.numel());
+  auto qc = q.contiguous();
+  if (!aligned16(qc)) qc = qc.clone();  // a view at an odd storage offset
+  const auto rows = row_start.contiguous(), used = seqused.contiguous();
+  auto out = torch::empty_like(qc);
+  const int64_t sms = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
+  const auto split = decode_attention_splits(n, kv_heads, capacity, sms);
+  DecodeAttentionArgs a;
+  at::Tensor part_acc, part_ms;
+  if (split.splits > 1) {
+    const auto f32 = q.options().dtype(torch::kFloat);
+    part_acc = torch::empty({n, heads, split.splits, dim}, f32);
+    part_ms = torch::empty({2, n, heads, split.splits}, f32);
+    a.part_acc = part_acc.data_ptr<float>();
+    a.part_max = part_ms[0].data_ptr<float>();
+    a.part_sum = part_ms[1].data_ptr<float>();
+  }
+  a.q = qc.data_ptr();
+  a.k_cache = k_cache.data_ptr();
+  a.v_cache = v_cache.data_ptr();
+  a.row_start = rows.data_ptr<int32_t>();
+  a.seqused = used.data_ptr<int32_t>();
+  a.out = out.data_ptr();
+  a.n = n, a.heads = heads, a.kv_heads = kv_heads, a.head_dim = dim, a.capacity = capacity;
+  a.splits = split.splits, a.split_len = split.split_len;
+  a.scale = static_cast<float>(scale);
+  launch_decode_attention(a, *kernel_dtype(q.scalar_type()), at::cuda::getCurrentCUDAStream());
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  return out;
+#else
+  (void)row_start, (void)seqused, (void)scale;
+  return {};
+#endif
+}
+
+}  // namespace grpo

@@ -30,7 +30,8 @@ class Decoder {
   // One cached forward. Sequence i appends counts[i] tokens to slot slots[i] at positions
   // starts[i] .. starts[i]+counts[i]-1 and attends over positions [0, starts[i]+counts[i]) of its
   // slot. input_ids [sum(counts)] int64 on device(), packed in sequence order (prefill: counts = prompt
-  // lengths; decode: counts = 1). Returns fp32 logits [n, V] of each sequence's last new token.
+  // lengths; decode: counts = 1). Returns logits [n, V] of each sequence's last new token: fp32, or
+  // the model dtype where a CUDA decode graph produced them (fp32 would be an exact widening).
   // slots/starts/counts are host vectors: the engine knows them without reading the device.
   virtual at::Tensor forward_cached(const at::Tensor& input_ids, const std::vector<int64_t>& slots,
                                     const std::vector<int64_t>& starts, const std::vector<int64_t>& counts) = 0;

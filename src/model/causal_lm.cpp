@@ -72,7 +72,7 @@ TokenLogProbs CausalLMImpl::token_logprobs(const PackedBatch& batch, const torch
   return chunked_token_logprobs(h, lm_head_weight(), targets, opts.entropy, opts.chunk_tokens, opts.temperature);
 }
 
-torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cache) {
+torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cache, at::ScalarType logits_dtype) {
   torch::NoGradGuard no_grad;
   if (cache.k.size(0) != config_.num_hidden_layers || cache.k.size(3) != config_.num_key_value_heads ||
       cache.k.size(4) != config_.head_dim || cache.k.device() != options_.device())
@@ -85,7 +85,7 @@ torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cach
   auto x = torch::embedding(model->embed_tokens->weight, step.input_ids);
   for (const auto& m : *model->layers) x = m->as<DecoderLayerImpl>()->forward(x, ctx);
   auto last = rms_norm(x.index_select(0, step.last_index), model->norm->weight, config_.rms_norm_eps);
-  return at::linear(last, lm_head_weight()).to(torch::kFloat);
+  return at::linear(last, lm_head_weight()).to(logits_dtype);
 }
 
 torch::Tensor CausalLMImpl::forward_cached(const torch::Tensor& input_ids, const std::vector<int64_t>& slots,

@@ -43,8 +43,9 @@ class CausalLMImpl : public torch::nn::Module {
   // log p(targets[i] | tokens ≤ i of i's sequence): [T] fp32 (and entropy [T] when asked).
   TokenLogProbs token_logprobs(const PackedBatch& batch, const torch::Tensor& targets, const LogProbOptions& opts);
   // Appends step's tokens to the cache and returns the logits of each sequence's last new token:
-  // [n, V] fp32. Runs without recording a gradient.
-  torch::Tensor forward_cached(const CachedStep& step, KVCache& cache);
+  // [n, V] in logits_dtype (the head's GEMM runs in the model dtype; fp32 is its exact widening).
+  // Runs without recording a gradient.
+  torch::Tensor forward_cached(const CachedStep& step, KVCache& cache, at::ScalarType logits_dtype = at::kFloat);
   // Convenience overload that builds the CachedStep (host bookkeeping) first.
   torch::Tensor forward_cached(const torch::Tensor& input_ids, const std::vector<int64_t>& slots,
                                const std::vector<int64_t>& starts, const std::vector<int64_t>& counts, KVCache& cache);

@@ -30,7 +30,7 @@ struct DecodeGraphs::Bucket {
   at::Tensor cu_q;        // [P+1] int32: 0..P (one query per row)
   at::Tensor last_index;  // [P] int64: 0..P-1
   at::Tensor cu_k_tail;   // [1] int32: S·C, the end of the last slot region
-  at::Tensor logits;      // [P, V] fp32, written by each replay
+  at::Tensor logits;      // [P, V] in the model dtype, written by each replay
 };
 
 namespace {
@@ -85,7 +85,9 @@ at::Tensor decode_forward(CausalLM& model, KVCache& cache, const at::Tensor& ids
   s.seqused_k = (positions + 1).to(torch::kInt);
   s.last_index = last_index;
   s.max_q = 1;
-  return model->forward_cached(s, cache);
+  // Logits stay in the model dtype: the sampler kernel reads bf16/fp16 rows directly, and widening
+  // [P, V] to fp32 here would cost a read and a write of twice the size on every step.
+  return model->forward_cached(s, cache, model->options().dtype().toScalarType());
 }
 
 }  // namespace

@@ -35,8 +35,8 @@ class DecodeGraphs {
   DecodeGraphs& operator=(const DecodeGraphs&) = delete;
 
   // Same contract as CausalLM::forward_cached with counts all 1: input_ids [n] int64 on the device;
-  // returns fp32 logits [n, V]. The result is a view of the bucket's static output: read it before
-  // the next call.
+  // returns logits [n, V] in the model dtype (not widened to fp32: the sampler reads them as they are).
+  // The result is a view of the bucket's static output: read it before the next call.
   at::Tensor forward(const at::Tensor& input_ids, const std::vector<int64_t>& slots,
                      const std::vector<int64_t>& positions);
 

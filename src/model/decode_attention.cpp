@@ -21,10 +21,11 @@ namespace grpo {
 namespace {
 // Splits shorter than this cost more in partial writes and the merge than they gain in parallelism.
 constexpr int64_t kMinSplitKeys = 64;
-// CTAs per SM the split count aims for: 2 to 3 CTAs of 4 warps are resident per SM (their cp.async rings
-// take 74 KiB at D = 64, 104 KiB at D = 128), so 6 per SM are about two waves, which evens out the
-// uneven sequence lengths of a batch.
-constexpr int64_t kCtasPerSm = 6;
+// CTAs per SM the split count aims for. A CTA's cp.async rings take 55 KiB at D = 64 and 70 KiB at
+// D = 128, so 4 and 3 CTAs are resident per SM: aiming at 3 fills about one wave without splitting a
+// batch that already does (B = 256 with 2 KV heads: 512 CTAs, one wave at D = 64), since each split
+// beyond one costs a partial write and the merge kernel.
+constexpr int64_t kCtasPerSm = 3;
 // The kernel reads rows with 16-byte vector loads.
 bool aligned16(const at::Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0; }
 }  // namespace

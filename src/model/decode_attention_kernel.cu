@@ -28,7 +28,9 @@ __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); 
 // Shared-memory row of one key: D elements plus 16 bytes of padding, so the 8 rows an ldmatrix phase reads
 // start 4 banks apart (conflict-free) and every 16-byte chunk stays aligned for cp.async.
 template <int D> __host__ __device__ constexpr int row_bytes() { return D * 2 + 16; }
-template <int D> __host__ __device__ constexpr int stages() { return D <= 64 ? 4 : 3; }
+// Ring depth per warp: 2 tiles in flight (D = 64: 4 KiB each) with 4 CTAs resident per SM already keep
+// ~100 KiB of loads in flight per SM, more than the bandwidth-latency product (~40 KiB).
+template <int D> __host__ __device__ constexpr int stages() { return D <= 64 ? 3 : 2; }
 template <int D> __host__ __device__ constexpr int warp_ring_bytes() { return stages<D>() * 2 * kTileKeys * row_bytes<D>(); }
 template <int D> __host__ __device__ constexpr int smem_bytes() { return kWarps * warp_ring_bytes<D>(); }
 

@@ -23,26 +23,22 @@
 namespace grpo {
 namespace {
 
-// Split counts for the H100's 132 SMs; the kernel aims at 6·132 = 792 CTAs and at least 64 keys a split.
+// Split counts for the H100's 132 SMs; the kernel aims at 3·132 = 396 CTAs and at least 64 keys a split.
 TEST(DecodeAttention, SplitsFollowHostSizesOnly) {
-  // n·KVH = 2048 CTAs fill the GPU: one split over the whole capacity.
-  auto s = decode_attention_splits(1024, 2, 640, 132);
+  // n·KVH = 512 CTAs fill the GPU: one split over the whole capacity.
+  auto s = decode_attention_splits(256, 2, 2048, 132);
   EXPECT_EQ(s.splits, 1);
-  EXPECT_EQ(s.split_len, 640);
-  // ceil(792 / 512) = 2 splits of 1024 keys.
-  s = decode_attention_splits(256, 2, 2048, 132);
-  EXPECT_EQ(s.splits, 2);
-  EXPECT_EQ(s.split_len, 1024);
-  // One sequence: ceil(792 / 2) = 396 splits wanted, capped at 4096 / 64 = 64.
+  EXPECT_EQ(s.split_len, 2048);
+  // One sequence: ceil(396 / 2) = 198 splits wanted, capped at 4096 / 64 = 64.
   s = decode_attention_splits(1, 2, 4096, 132);
   EXPECT_EQ(s.splits, 64);
   EXPECT_EQ(s.split_len, 64);
-  // ceil(792 / 128) = 7 splits, which 448 / 64 = 7 allows: 64 keys each.
+  // ceil(396 / 128) = 4 splits of 448 / 4 = 112 keys.
   s = decode_attention_splits(64, 2, 448, 132);
-  EXPECT_EQ(s.splits, 7);
-  EXPECT_EQ(s.split_len, 64);
-  // ceil(792 / 300) = 3 splits of ceil(1000 / 3) = 334 keys (3·334 ≥ 1000 covers every position).
-  s = decode_attention_splits(150, 2, 1000, 132);
+  EXPECT_EQ(s.splits, 4);
+  EXPECT_EQ(s.split_len, 112);
+  // ceil(396 / 150) = 3 splits of ceil(1000 / 3) = 334 keys (3·334 ≥ 1000 covers every position).
+  s = decode_attention_splits(75, 2, 1000, 132);
   EXPECT_EQ(s.splits, 3);
   EXPECT_EQ(s.split_len, 334);
   // A capacity under 64 keys is never split.

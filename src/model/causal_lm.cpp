@@ -82,10 +82,17 @@ torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cach
   ctx.rope = rope(step.position_ids);
   ctx.cache = &cache;
   ctx.step = &step;
-  auto x = torch::embedding(model->embed_tokens->weight, step.input_ids);
-  for (const auto& m : *model->layers) x = m->as<DecoderLayerImpl>()->forward(x, ctx);
-  auto last = rms_norm(x.index_select(0, step.last_index), model->norm->weight, config_.rms_norm_eps);
-  return at::linear(last, lm_head_weight()).to(logits_dtype);
+  // The residual stream goes from layer to layer unsummed: each layer's MLP output is added inside the
+  // next layer's input norm, and the last one inside the final norm (of the last tokens only).
+  ResidualStream s{torch::embedding(model->embed_tokens->weight, step.input_ids), {}};
+  for (const auto& m : *model->layers) s = m->as<DecoderLayerImpl>()->forward(s, ctx);
+  // With one new token per sequence (decode) every token is a last token: no gather.
+  const bool all_last = step.last_index.size(0) == s.x.size(0);
+  const auto last = [&](const at::Tensor& t) { return all_last ? t : t.index_select(0, step.last_index); };
+  const at::Tensor h = s.delta.defined()
+                           ? add_rms_norm(last(s.x), last(s.delta), model->norm->weight, config_.rms_norm_eps).second
+                           : rms_norm(last(s.x), model->norm->weight, config_.rms_norm_eps);
+  return at::linear(h, lm_head_weight()).to(logits_dtype);
 }
 
 torch::Tensor CausalLMImpl::forward_cached(const torch::Tensor& input_ids, const std::vector<int64_t>& slots,

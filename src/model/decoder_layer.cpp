@@ -28,12 +28,22 @@ at::Tensor group_forward(const at::Tensor& x, const ProjGroup& g, const std::vec
 }  // namespace
 
 at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext& ctx) {
+  return forward(ResidualStream{x, {}}, ctx).sum();
+}
+
+ResidualStream DecoderLayerImpl::forward(const ResidualStream& in, const AttentionContext& ctx) {
   const ModelConfig& c = *config;
-  const int64_t T = x.size(0);
   auto& attn = *self_attn;
 
-  // --- attention block ---
-  auto h = rms_norm(x, input_layernorm->weight, c.rms_norm_eps);
+  // --- attention block --- (x: the residual stream with the previous layer's MLP output added)
+  at::Tensor x, h;
+  if (in.delta.defined()) {
+    std::tie(x, h) = add_rms_norm(in.x, in.delta, input_layernorm->weight, c.rms_norm_eps);
+  } else {
+    x = in.x;
+    h = rms_norm(x, input_layernorm->weight, c.rms_norm_eps);
+  }
+  const int64_t T = x.size(0);
   auto qkv = group_forward(h, attn.qkv, {attn.q_proj, attn.k_proj, attn.v_proj}).split_with_sizes(attn.qkv.sizes, -1);
   auto q = qkv[0].view({T, c.num_attention_heads, c.head_dim});
   auto k = qkv[1].view({T, c.num_key_value_heads, c.head_dim});
@@ -58,8 +68,8 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext
   auto [hidden, m] = add_rms_norm(x, linear(o.reshape({T, c.q_size()}), attn.o_proj), post_attention_layernorm->weight,
                                   c.rms_norm_eps);
 
-  // --- MLP block: down(silu(gate(m)) * up(m)) ---
-  return hidden + linear(swiglu(group_forward(m, mlp->gate_up, {mlp->gate_proj, mlp->up_proj})), mlp->down_proj);
+  // --- MLP block: down(silu(gate(m)) * up(m)), added by the caller or folded into the next norm ---
+  return {hidden, linear(swiglu(group_forward(m, mlp->gate_up, {mlp->gate_proj, mlp->up_proj})), mlp->down_proj)};
 }
 
 }  // namespace grpo

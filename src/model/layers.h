@@ -54,10 +54,20 @@ struct AttentionContext {
   const CachedStep* step = nullptr;
 };
 
+// The residual stream between layers as x + delta with delta not yet added (undefined: nothing
+// pending). A layer that receives it folds the add into its input norm (add_rms_norm: one kernel without
+// a gradient) and hands its own MLP output on as the next delta.
+struct ResidualStream {
+  at::Tensor x, delta;
+  at::Tensor sum() const { return delta.defined() ? x + delta : x; }
+};
+
 struct DecoderLayerImpl : torch::nn::Module {
   DecoderLayerImpl(const ModelConfig& c, int64_t index, const torch::TensorOptions& o);
   // x [T, hidden] -> [T, hidden]:  h = x + Attn(RMSNorm(x));  out = h + MLP(RMSNorm(h)).
   torch::Tensor forward(const torch::Tensor& x, const AttentionContext& ctx);
+  // The same layer on the residual stream: returns {h, MLP(RMSNorm(h))}, whose sum is forward's out.
+  ResidualStream forward(const ResidualStream& in, const AttentionContext& ctx);
 
   const ModelConfig* config;  // owned by the CausalLM
   int64_t index;

@@ -141,10 +141,11 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
 
 template <class T> void launch_typed(const FusedSamplerArgs& a, cudaStream_t stream) {
   const auto grid = static_cast<unsigned>(a.rows);
-  // Large vocabularies: 512 threads (about 300 tokens each at V = 151,936) keeps several blocks per SM
-  // for large batches; small vocabularies do not need more than a few warps.
+  // Large vocabularies: the per-token work (hash noise, two logs, an exp) makes the kernel bound by
+  // arithmetic latency, not bandwidth, so it wants every thread slot of an SM busy: 1024 threads (about
+  // 150 tokens each at V = 151,936), two blocks per SM. Small vocabularies need only a few warps.
   if (a.vocab >= 16384) {
-    fused_sampler_kernel<T, 512><<<grid, 512, 0, stream>>>(a);
+    fused_sampler_kernel<T, 1024><<<grid, 1024, 0, stream>>>(a);
   } else if (a.vocab >= 2048) {
     fused_sampler_kernel<T, 256><<<grid, 256, 0, stream>>>(a);
   } else {

@@ -3,6 +3,7 @@
 # shapes in bf16, 128-token random prompts, exactly 512 new tokens (--ignore-eos), temperature 1,
 # one completion per prompt, at several batch sizes; plus G=16 prefix sharing with 1,024-token
 # prompts against 16 separate copies of each prompt. Prints the engine's own tok/s log lines.
+# With GRPO_LOG=debug it also prints the host time in prefill, decode and sync.
 # Usage: [GEN_FLAGS="--no-cuda-graphs"] bash bench/rollout_throughput.sh BUILD_DIR PRESET "B1 B2 ..." [CACHE_GB]
 set -euo pipefail
 build=$1; preset=$2; batches=$3; cache_gb=${4:-40}
@@ -24,7 +25,7 @@ run() {  # label, prompts file, n, max_new_tokens
   echo "== $preset $1"
   "$build/grpo" generate --model "$work/model" --tokenizer "$tok" --prompts "$2" --n "$3" --max-new-tokens "$4" \
     --ignore-eos --temperature 1 --seed 1 --device cuda --cache-gb "$cache_gb" --output /dev/null ${GEN_FLAGS:-} 2>&1 |
-    grep -E "generate: [0-9]+ tokens|error" || true
+    grep -E "generate: [0-9]+ tokens|host time|error" || true
 }
 for b in $batches; do
   prompts "$b" 128 1 > "$work/p$b.jsonl"

@@ -1,6 +1,6 @@
-// One rollout as a loop of  admit (prefill / prefix copy + first token)  ->  k decode steps on the
-// device  ->  one sync (tokens to host, stop checks, finished slots freed). The per-rollout state lives
-// in RolloutRun; the engine object only holds the decoder and options.
+// One rollout as a loop of  admit until the free slots are full (prefill / prefix copy + first token)
+// ->  k decode steps on the device  ->  one sync (tokens to host, stop checks, finished slots freed). The
+// per-rollout state lives in RolloutRun; the engine object only holds the decoder and options.
 #include "rollout/engine.h"
 
 #include <torch/torch.h>
@@ -58,7 +58,7 @@ class RolloutRun {
   RolloutResult run(const ProgressFn& progress);
 
  private:
-  void admit();
+  bool admit();
   at::Tensor first_token_logits(const std::vector<GroupChunk>& chunks);
   void decode_steps(int64_t k);
   void sync();
@@ -115,7 +115,10 @@ RolloutResult RolloutRun::run(const ProgressFn& progress) {
 
   torch::NoGradGuard no_grad;
   while (!sched_->all_admitted() || !live_.empty()) {
-    admit();
+    // Fill every free slot before decoding, in prefill forwards of at most max_prefill_tokens each: the
+    // decode steps then run at the full batch (one CUDA-graph bucket) rather than growing chunk by chunk.
+    while (admit()) {
+    }
     decode_steps(steps_until_sync());
     sync();
     if (progress) progress(static_cast<int64_t>(result_.completions.size()), total);
@@ -175,9 +178,9 @@ at::Tensor RolloutRun::first_token_logits(const std::vector<GroupChunk>& chunks)
   return torch::cat(rows);
 }
 
-void RolloutRun::admit() {
+bool RolloutRun::admit() {
   const auto chunks = sched_->admit(prompt_lengths_, opt_.max_prefill_tokens);
-  if (chunks.empty()) return;
+  if (chunks.empty()) return false;
   const auto t0 = Clock::now();
   const at::Tensor logits = first_token_logits(chunks);
   std::vector<const SamplingParams*> params;
@@ -208,6 +211,7 @@ void RolloutRun::admit() {
   cur_tokens_ = cur_tokens_.defined() ? torch::cat({cur_tokens_, drawn.tokens}) : drawn.tokens;
   rows_ = concat_rows(rows_, fresh);
   result_.stats.prefill_s += seconds_since(t0);
+  return true;
 }
 
 // Every live row can take k more tokens without passing its max_new (and so its slot capacity).

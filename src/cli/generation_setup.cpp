@@ -90,6 +90,8 @@ void Generator::log_start(size_t prompts, int64_t num_samples) const {
 void Generator::log_stats(const RolloutStats& s) const {
   log_info("{}: {} tokens in {:.2f} s ({:.0f} tok/s), {} slots x {} positions", command_, s.generated_tokens, s.wall_s,
            s.tokens_per_s(), s.slots, s.slot_capacity);
+  log_debug("{}: host time in prefill {:.3f} s, decode {:.3f} s ({} steps), sync {:.3f} s", command_, s.prefill_s,
+            s.decode_s, s.decode_steps, s.sync_s);
 }
 
 RolloutResult Generator::generate(const std::vector<std::vector<TokenId>>& prompts, int64_t num_samples) {

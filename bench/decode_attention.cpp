@@ -3,6 +3,7 @@
 // and each KV head's query group as the rows of one tile, with the two transposes that layout needs —
 // over slot regions spaced by the capacity (seqused_k), B sequences of `ctx` keys in permuted slots.
 //   build/bench/decode_attention [--reps 50] [--capacity 0 (= ctx)] [--dtype bf16|fp16]
+//                                [--dim D] [--batch B] [--ctx N]   (run only those cases; 0 = all)
 // Each path is captured `reps` times in one CUDA graph and replayed, so the figures are device time per
 // call without launch gaps. Effective TB/s = (K and V bytes read + q and out bytes) / time. Prints only.
 #include <ATen/cuda/CUDAGraph.h>
@@ -24,6 +25,7 @@ struct Args {
   int reps = 50;
   int64_t capacity = 0;
   std::string dtype = "bf16";
+  int64_t dim = 0, batch = 0, ctx = 0;  // case filters, 0 = every case
 };
 
 Args parse(int argc, char** argv) {
@@ -33,7 +35,10 @@ Args parse(int argc, char** argv) {
     if (k == "--reps") a.reps = std::stoi(v);
     else if (k == "--capacity") a.capacity = std::stoll(v);
     else if (k == "--dtype") a.dtype = v;
-    else throw std::runtime_error("unknown flag " + k + " (flags: --reps, --capacity, --dtype)");
+    else if (k == "--dim") a.dim = std::stoll(v);
+    else if (k == "--batch") a.batch = std::stoll(v);
+    else if (k == "--ctx") a.ctx = std::stoll(v);
+    else throw std::runtime_error("unknown flag " + k + " (flags: --reps, --capacity, --dtype, --dim, --batch, --ctx)");
   }
   return a;
 }
@@ -124,7 +129,9 @@ int main(int argc, char** argv) {
     fmt::print("decode attention, {} (splits column assumes 132 SMs), {} calls per graph\n", a.dtype, a.reps);
     for (auto [dim, heads, kv_heads] : {std::tuple<int64_t, int64_t, int64_t>{64, 14, 2}, {128, 12, 2}})
       for (int64_t ctx : {384, 2048})
-        for (int64_t batch : {64, 256, 1024}) run_case(a, dim, heads, kv_heads, batch, ctx);
+        for (int64_t batch : {64, 256, 1024})
+          if ((a.dim == 0 || a.dim == dim) && (a.batch == 0 || a.batch == batch) && (a.ctx == 0 || a.ctx == ctx))
+            run_case(a, dim, heads, kv_heads, batch, ctx);
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "decode_attention: {}\n", e.what());

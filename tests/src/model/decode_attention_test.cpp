@@ -25,26 +25,22 @@ namespace {
 
 // Split counts for the H100's 132 SMs; the kernel aims at 3·132 = 396 CTAs and at least 64 keys a split.
 TEST(DecodeAttention, SplitsFollowHostSizesOnly) {
-  // n·KVH = 512 CTAs fill the GPU: one split over the whole capacity.
-  auto s = decode_attention_splits(256, 2, 2048, 132);
-  EXPECT_EQ(s.splits, 1);
-  EXPECT_EQ(s.split_len, 2048);
-  // One sequence: ceil(396 / 2) = 198 splits wanted, capped at 4096 / 64 = 64.
-  s = decode_attention_splits(1, 2, 4096, 132);
-  EXPECT_EQ(s.splits, 64);
-  EXPECT_EQ(s.split_len, 64);
-  // ceil(396 / 128) = 4 splits of 448 / 4 = 112 keys.
-  s = decode_attention_splits(64, 2, 448, 132);
-  EXPECT_EQ(s.splits, 4);
-  EXPECT_EQ(s.split_len, 112);
-  // ceil(396 / 150) = 3 splits of ceil(1000 / 3) = 334 keys (3·334 ≥ 1000 covers every position).
-  s = decode_attention_splits(75, 2, 1000, 132);
-  EXPECT_EQ(s.splits, 3);
-  EXPECT_EQ(s.split_len, 334);
-  // A capacity under 64 keys is never split.
-  s = decode_attention_splits(1, 1, 10, 132);
-  EXPECT_EQ(s.splits, 1);
-  EXPECT_EQ(s.split_len, 10);
+  struct Want {
+    int64_t n, kv_heads, capacity, splits, split_len;
+    const char* why;
+  };
+  const std::vector<Want> cases{
+      {256, 2, 2048, 1, 2048, "n·KVH = 512 CTAs fill the GPU: one split over the whole capacity"},
+      {1, 2, 4096, 64, 64, "one sequence: ceil(396 / 2) = 198 splits wanted, capped at 4096 / 64 = 64"},
+      {64, 2, 448, 4, 112, "ceil(396 / 128) = 4 splits of 448 / 4 = 112 keys"},
+      {75, 2, 1000, 3, 334, "ceil(396 / 150) = 3 splits of ceil(1000 / 3) = 334 keys, 3·334 ≥ 1000"},
+      {1, 1, 10, 1, 10, "a capacity under 64 keys is never split"},
+  };
+  for (const auto& c : cases) {
+    const auto s = decode_attention_splits(c.n, c.kv_heads, c.capacity, 132);
+    EXPECT_EQ(s.splits, c.splits) << c.why;
+    EXPECT_EQ(s.split_len, c.split_len) << c.why;
+  }
 }
 
 TEST(DecodeAttention, CpuTensorsTakeTheOtherPaths) {

@@ -7,6 +7,12 @@
 
 namespace grpo {
 
+int64_t kv_budget_bytes(double gib, bool on_gpu) {
+  if (gib < 0) fail("rollout cache: a budget of {} GiB must be >= 0 (0 = the default)", gib);
+  if (gib == 0) return (on_gpu ? int64_t{16} : int64_t{4}) << 30;
+  return static_cast<int64_t>(gib * static_cast<double>(int64_t{1} << 30));
+}
+
 CachePlan plan_cache(const CacheOptions& opts, int64_t longest, int64_t sequences, int64_t bytes_per_position) {
   if (opts.num_slots < 0 || opts.slot_capacity < 0 || opts.budget_bytes < 0)
     fail("rollout cache: num_slots ({}), slot_capacity ({}) and budget_bytes ({}) must be >= 0", opts.num_slots,

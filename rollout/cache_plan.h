@@ -16,6 +16,10 @@ struct CachePlan {
   int64_t slots = 0, capacity = 0;
 };
 
+// The KV budget in bytes for a configured `gib` (GiB); 0 means the default: 16 GiB on a GPU, 4 GiB on the
+// CPU. `grpo generate --cache-gb` and the trainer's `rollout.cache_gb` both go through here.
+int64_t kv_budget_bytes(double gib, bool on_gpu);
+
 // longest: max over requests of prompt length + max_new_tokens; sequences: total completions asked;
 // bytes_per_position: Decoder::cache_bytes_per_position(). Throws grpo::Error (with a HINT) when the
 // budget cannot hold one slot.

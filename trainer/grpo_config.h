@@ -49,7 +49,7 @@ struct GrpoRolloutSection {
     v(top_k, "top_k", "keep the k most likely tokens, 0 = off");
     v(min_p, "min_p", "drop tokens below min_p x the top probability, 0 = off");
     v(stop, "stop", "stop strings (the completion is cut before them); the eos ids always stop");
-    v(cache_gb, "cache_gb", "KV-cache budget in GiB (0 = 16 on CUDA, 2 on CPU)");
+    v(cache_gb, "cache_gb", "KV-cache budget in GiB (0 = 16 on CUDA, 4 on CPU)");
     v(sync_interval, "sync_interval", "decode steps between host syncs (results do not depend on it)");
     v(cuda_graphs, "cuda_graphs", "replay decode steps from CUDA graphs (GPU, bf16/fp16); false = eager launches");
     v(dynamic_sampling, "dynamic_sampling", "DAPO: drop groups whose rewards are all equal, sample more prompts to refill");

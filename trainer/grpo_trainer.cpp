@@ -89,8 +89,7 @@ GrpoTrainer::GrpoTrainer(LoadedGrpoConfig loaded) : s_(std::make_unique<State>()
   s.decoder = std::make_unique<ModelDecoder>(s.run->model(), cfg.rollout.cuda_graphs);
   EngineOptions engine_options;
   engine_options.sync_interval = cfg.rollout.sync_interval;
-  const double gb = cfg.rollout.cache_gb > 0 ? cfg.rollout.cache_gb : (s.run->device().is_cuda() ? 16.0 : 2.0);
-  engine_options.cache.budget_bytes = static_cast<int64_t>(gb * (1ull << 30));
+  engine_options.cache.budget_bytes = kv_budget_bytes(cfg.rollout.cache_gb, s.run->device().is_cuda());
   s.engine = std::make_unique<RolloutEngine>(*s.decoder, engine_options,
                                              [&tok](std::span<const TokenId> ids) { return tok.decode(ids); });
   s.params.temperature = static_cast<float>(cfg.rollout.temperature);

@@ -75,8 +75,7 @@ RolloutEngine& Generator::engine() {
   decoder_ = std::make_unique<ModelDecoder>(load_causal_lm(flags_.model, device_, dtype_), !flags_.no_cuda_graphs);
   EngineOptions options;
   options.sync_interval = flags_.sync_interval;
-  options.cache.budget_bytes = flags_.cache_gb > 0 ? static_cast<int64_t>(flags_.cache_gb * (1ull << 30))
-                                                   : (device_.is_cuda() ? int64_t{16} << 30 : int64_t{4} << 30);
+  options.cache.budget_bytes = kv_budget_bytes(flags_.cache_gb, device_.is_cuda());
   engine_ = std::make_unique<RolloutEngine>(*decoder_, options,
                                             [this](std::span<const TokenId> ids) { return tok_.decode(ids); });
   return *engine_;

@@ -32,5 +32,14 @@ TEST(CachePlan, BudgetTooSmallIsAnError) {
   EXPECT_THROW(plan_cache(o, 50, 4, 100), Error);
 }
 
+// One default for `grpo generate --cache-gb` and the trainer's rollout.cache_gb.
+TEST(CachePlan, BudgetFromGib) {
+  EXPECT_EQ(kv_budget_bytes(0, /*on_gpu=*/true), 16LL * 1024 * 1024 * 1024);
+  EXPECT_EQ(kv_budget_bytes(0, /*on_gpu=*/false), 4LL * 1024 * 1024 * 1024);
+  EXPECT_EQ(kv_budget_bytes(0.5, false), 512LL * 1024 * 1024);
+  EXPECT_EQ(kv_budget_bytes(40, true), 40LL * 1024 * 1024 * 1024);
+  EXPECT_THROW(kv_budget_bytes(-1, true), Error);
+}
+
 }  // namespace
 }  // namespace grpo

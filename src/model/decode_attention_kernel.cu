@@ -92,8 +92,27 @@ template <class T> __device__ __forceinline__ uint32_t pack2(float lo, float hi)
   return r;
 }
 
-// Weight 2^(m - M) of a partial whose max is m under the merged max M; an empty partial (m = −inf) weighs 0.
-__device__ __forceinline__ float merge_weight(float m, float M) { return m == neg_inf() ? 0.f : exp2f(m - M); }
+// Merges n partial softmax states j (max m_j in log2 units, sum l_j, unnormalised output acc_j) into
+// M = max m_j, L = Σ 2^(m_j − M)·l_j, A = Σ 2^(m_j − M)·acc_j; the output is A / L. An empty partial
+// (m_j = −inf) weighs 0 and its acc is not read (a neutral split partial never wrote it). Used for the
+// warps of a CTA and for the splits of a row.
+struct Merged {
+  float M, L, A;
+};
+template <class MaxAt, class SumAt, class AccAt>
+__device__ __forceinline__ Merged merge_partials(int64_t n, MaxAt max_at, SumAt sum_at, AccAt acc_at) {
+  Merged r{neg_inf(), 0.f, 0.f};
+  for (int64_t j = 0; j < n; ++j) r.M = fmaxf(r.M, max_at(j));
+  if (r.M == neg_inf()) return r;
+  for (int64_t j = 0; j < n; ++j) {
+    const float m = max_at(j);
+    if (m == neg_inf()) continue;
+    const float w = exp2f(m - r.M);
+    r.L += w * sum_at(j);
+    r.A += w * acc_at(j);
+  }
+  return r;
+}
 
 template <class T, int D>
 __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAttentionArgs a) {
@@ -240,22 +259,13 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
     }
   __syncthreads();
 
-  // Merge the warps: M = max m_w, L = Σ 2^(m_w − M)·l_w, A = Σ 2^(m_w − M)·acc_w; out = A / L.
+  // Merge the warps' states; out = A / L.
   T* out = static_cast<T*>(a.out);
   for (int idx = threadIdx.x; idx < group * D; idx += kThreads) {
     const int h = idx / D, d = idx % D;
-    float M = neg_inf();
-#pragma unroll
-    for (int w = 0; w < kWarps; ++w) M = fmaxf(M, s_max[w * kCols + h]);
-    float L = 0.f, A = 0.f;
-    if (M != neg_inf()) {
-#pragma unroll
-      for (int w = 0; w < kWarps; ++w) {
-        const float wt = merge_weight(s_max[w * kCols + h], M);
-        L += wt * s_sum[w * kCols + h];
-        A += wt * s_acc[(w * kCols + h) * D + d];
-      }
-    }
+    const auto [M, L, A] = merge_partials(
+        kWarps, [&](int64_t w) { return s_max[w * kCols + h]; }, [&](int64_t w) { return s_sum[w * kCols + h]; },
+        [&](int64_t w) { return s_acc[(w * kCols + h) * D + d]; });
     const int64_t row = seq * a.heads + head0 + h;
     if (a.splits == 1) {
       out[row * D + d] = from_float<T>(L > 0.f ? A / L : 0.f);
@@ -267,24 +277,16 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
   }
 }
 
-// One CTA of D threads per (sequence, head): the same merge over the splits' partials.
+// One CTA of D threads per (sequence, head): the merge over the splits' partials.
 template <class T, int D>
 __global__ void decode_attention_combine_kernel(DecodeAttentionArgs a) {
   const int64_t row = blockIdx.x;  // seq·H + head
   const int d = threadIdx.x;
   const float* pm = a.part_max + row * a.splits;
   const float* ps = a.part_sum + row * a.splits;
-  float M = neg_inf();
-  for (int64_t s = 0; s < a.splits; ++s) M = fmaxf(M, pm[s]);
-  float L = 0.f, A = 0.f;
-  if (M != neg_inf()) {
-    for (int64_t s = 0; s < a.splits; ++s) {
-      if (pm[s] == neg_inf()) continue;  // neutral partial: its acc was never written
-      const float w = exp2f(pm[s] - M);
-      L += w * ps[s];
-      A += w * a.part_acc[(row * a.splits + s) * D + d];
-    }
-  }
+  const auto [M, L, A] = merge_partials(
+      a.splits, [&](int64_t s) { return pm[s]; }, [&](int64_t s) { return ps[s]; },
+      [&](int64_t s) { return a.part_acc[(row * a.splits + s) * D + d]; });
   static_cast<T*>(a.out)[row * D + d] = from_float<T>(L > 0.f ? A / L : 0.f);
 }
 

@@ -87,11 +87,9 @@ torch::Tensor CausalLMImpl::forward_cached(const CachedStep& step, KVCache& cach
   ResidualStream s{torch::embedding(model->embed_tokens->weight, step.input_ids), {}};
   for (const auto& m : *model->layers) s = m->as<DecoderLayerImpl>()->forward(s, ctx);
   // With one new token per sequence (decode) every token is a last token: no gather.
-  const bool all_last = step.last_index.size(0) == s.x.size(0);
-  const auto last = [&](const at::Tensor& t) { return all_last ? t : t.index_select(0, step.last_index); };
-  const at::Tensor h = s.delta.defined()
-                           ? add_rms_norm(last(s.x), last(s.delta), model->norm->weight, config_.rms_norm_eps).second
-                           : rms_norm(last(s.x), model->norm->weight, config_.rms_norm_eps);
+  const auto last = [&](const at::Tensor& t) { return t.defined() ? t.index_select(0, step.last_index) : t; };
+  const ResidualStream tail = step.last_index.size(0) == s.x.size(0) ? s : ResidualStream{last(s.x), last(s.delta)};
+  const at::Tensor h = tail.normed(model->norm->weight, config_.rms_norm_eps).second;
   return at::linear(h, lm_head_weight()).to(logits_dtype);
 }
 

@@ -27,6 +27,11 @@ at::Tensor group_forward(const at::Tensor& x, const ProjGroup& g, const std::vec
 
 }  // namespace
 
+std::pair<at::Tensor, at::Tensor> ResidualStream::normed(const at::Tensor& weight, double eps) const {
+  if (delta.defined()) return add_rms_norm(x, delta, weight, eps);
+  return {x, rms_norm(x, weight, eps)};
+}
+
 at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const AttentionContext& ctx) {
   return forward(ResidualStream{x, {}}, ctx).sum();
 }
@@ -36,13 +41,7 @@ ResidualStream DecoderLayerImpl::forward(const ResidualStream& in, const Attenti
   auto& attn = *self_attn;
 
   // --- attention block --- (x: the residual stream with the previous layer's MLP output added)
-  at::Tensor x, h;
-  if (in.delta.defined()) {
-    std::tie(x, h) = add_rms_norm(in.x, in.delta, input_layernorm->weight, c.rms_norm_eps);
-  } else {
-    x = in.x;
-    h = rms_norm(x, input_layernorm->weight, c.rms_norm_eps);
-  }
+  const auto [x, h] = in.normed(input_layernorm->weight, c.rms_norm_eps);
   const int64_t T = x.size(0);
   auto qkv = group_forward(h, attn.qkv, {attn.q_proj, attn.k_proj, attn.v_proj}).split_with_sizes(attn.qkv.sizes, -1);
   auto q = qkv[0].view({T, c.num_attention_heads, c.head_dim});

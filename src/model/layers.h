@@ -7,6 +7,8 @@
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/pimpl.h>
 
+#include <utility>
+
 #include "src/model/grouped_linear.h"
 #include "src/model/model_config.h"
 #include "src/model/rope.h"
@@ -60,6 +62,8 @@ struct AttentionContext {
 struct ResidualStream {
   at::Tensor x, delta;
   at::Tensor sum() const { return delta.defined() ? x + delta : x; }
+  // {x + delta, RMSNorm(x + delta)}: one add_rms_norm when an add is pending, else {x, rms_norm(x)}.
+  std::pair<at::Tensor, at::Tensor> normed(const at::Tensor& weight, double eps) const;
 };
 
 struct DecoderLayerImpl : torch::nn::Module {

@@ -45,4 +45,10 @@ GRPO_HOST_DEVICE inline float log_exponential(uint32_t bits) {
   return logf(-logf(u));
 }
 
+// 1 - U of the same U, exactly: (2^23 - 0.5 - k) / 2^23 needs at most 24 mantissa bits. Since
+// E = -log U >= 1 - U, it bounds log E from below without a logarithm (sampler_kernel.cu's cut).
+GRPO_HOST_DEVICE inline float one_minus_uniform(uint32_t bits) {
+  return (8388607.5f - static_cast<float>(bits >> 9)) * kInv2Pow23;
+}
+
 }  // namespace grpo::noise_hash

@@ -1,11 +1,14 @@
 // Fused Gumbel-max sampler: one block per row reads the row's logits once (twice for min-p rows) and
-// draws with the tensor chain's hash noise (rollout/noise_hash.h, shared with the CPU specification):
+// draws with the tensor chain's hash noise (rollout/noise_hash.h, shared with the CPU specification),
+// computing the noise's two logarithms only for tokens that might still win (consider_sampled):
 //   z_v = l_v * inv_T;   logprob = z_tok - max z - log Σ_v exp(z_v - max z)   (online max / sum-exp)
 //   keep_v = z_v - max z >= log min_p;   token = argmax_{kept v} z_v - log E_v   (greedy: argmax z)
 // Ties go to the lowest index and a NaN score wins, as torch's argmax. Allocates nothing, never syncs.
 #include <math_constants.h>
 
 #include <climits>
+#include <cstdint>
+#include <limits>
 
 #include "rollout/noise_hash.h"
 #include "rollout/sampler_kernel.h"
@@ -14,19 +17,33 @@ namespace grpo {
 namespace {
 
 constexpr unsigned kFullMask = 0xffffffffu;
-// score = z - log E <= z + 16.636 (noise_hash.h). A token with z + kHeadroom below the thread's best
-// score can neither win nor tie, so its hash and two logs are skipped; 17 covers the rounding of z + 17.
-constexpr float kHeadroom = 17.0f;
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();   // usable in host-side initialisers
+// The cut below rejects a token when 1 - U > kCutMargin * exp(z - W); then log E >= log(1 - U) >
+// z - W + log 1.01, so its score z - log E is below W by 0.00995, far more than the rounding of the
+// score (a few ulps of numbers under 40) and of __expf (relative 2^-21 plus |z - W| * 2^-24).
+constexpr float kCutMargin = 1.01f;
+// score = z - log E <= z + 16.636 (noise_hash.h): a token with z + kHeadroom < W scores below W
+// without its hash being drawn. Peaked logits (a trained model) skip almost every hash this way.
+constexpr float kHeadroom = 16.7f;
 
 // Running (max m, Σ exp(z - m)) of a set of z; the empty set is (-inf, 0).
 struct MaxSum {
   float m, s;
 };
 
-__device__ __forceinline__ MaxSum push(MaxSum a, float z) {
-  if (z > a.m) return {z, a.s * expf(a.m - z) + 1.0f};    // a.m = -inf: 0 * 0 + 1
-  if (a.m != -CUDART_INF_F) a.s += expf(z - a.m);        // skips -inf - -inf = NaN on an all -inf prefix
-  return a;
+// Folds N values into (m, s): one rescale by the largest, then N independent exps (ILP). __expf's
+// relative error (about 2^-21) is far inside the log-prob's tolerance; the token never depends on it.
+template <int N> __device__ __forceinline__ void push(MaxSum& a, const float (&z)[N]) {
+  float top = z[0];
+#pragma unroll
+  for (int j = 1; j < N; ++j) top = fmaxf(top, z[j]);
+  if (top > a.m) {
+    a.s = a.m == -CUDART_INF_F ? 0.0f : a.s * __expf(a.m - top);
+    a.m = top;
+  }
+  if (a.m == -CUDART_INF_F) return;   // an all -inf prefix: -inf - -inf would be NaN
+#pragma unroll
+  for (int j = 0; j < N; ++j) a.s += __expf(z[j] - a.m);
 }
 
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b) {
@@ -85,15 +102,93 @@ template <int kThreads> __device__ Best block_argmax(Best a, Best* shared) {
   return block_reduce<kThreads>(a, shared, Best{-CUDART_INF_F, INT_MAX}, [](Best x) { return warp_argmax(x); });
 }
 
-// Folds token v with scaled logit z into the thread's best score. greedy: score = z.
-__device__ __forceinline__ void consider(Best& best, float z, int v, bool greedy, uint32_t row, uint32_t lo) {
-  if (greedy) {
-    if (beats(z, v, best)) best = {z, v};
-    return;
-  }
-  if (z + kHeadroom < best.score) return;
-  const float s = z - noise_hash::log_exponential(noise_hash::token_bits(row, lo, static_cast<uint32_t>(v)));
+// The largest of the warp's best scores. Floats map to uint32 in the same order (negative: flip every
+// bit; positive: flip the sign), so one redux.sync finds it. A NaN maps past +-inf and comes back NaN.
+__device__ __forceinline__ float warp_best_score(float s) {
+  const uint32_t b = __float_as_uint(s);
+  uint32_t key = b ^ (b >> 31 ? 0xffffffffu : 0x80000000u);
+#if __CUDA_ARCH__ >= 800
+  key = __reduce_max_sync(kFullMask, key);
+#else
+  for (int offset = 16; offset > 0; offset >>= 1) key = max(key, __shfl_xor_sync(kFullMask, key, offset));
+#endif
+  return __uint_as_float(key ^ (key >> 31 ? 0x80000000u : 0xffffffffu));
+}
+
+// Folds token v (scaled logit z) into the thread's best Gumbel-max score z - log E. W is a score some
+// token of the warp already has, so a token scoring below W cannot be the row's winner: the final
+// argmax sees the same winner whether or not v is folded in. The cut (kCutMargin) keeps only tokens
+// within 1% of beating W (about 1 in 32·j on the warp's j-th pass for near-uniform logits) and computes
+// the two logarithms of the CPU specification for those alone; a NaN z or W is never cut.
+__device__ __forceinline__ void consider_sampled(Best& best, float z, int v, float W, uint32_t row, uint32_t lo) {
+  if (z + kHeadroom < W) return;
+  const uint32_t bits = noise_hash::token_bits(row, lo, static_cast<uint32_t>(v));
+  if (noise_hash::one_minus_uniform(bits) > kCutMargin * __expf(z - W)) return;
+  const float s = z - noise_hash::log_exponential(bits);
   if (beats(s, v, best)) best = {s, v};
+}
+
+// What a pass does with each token: nothing (the sum-only pass of min-p rows), greedy argmax z, or the
+// Gumbel-max draw (optionally only over min-p's kept tokens). round_end runs on every lane after each
+// round of the pass, so warp-collective work (warp_best_score) sees full warps.
+struct NoVisit {
+  __device__ void operator()(float, int) {}
+  __device__ void round_end() {}
+};
+
+struct GreedyVisit {
+  Best best{kNegInf, INT_MAX};
+  __device__ void operator()(float z, int v) {
+    if (beats(z, v, best)) best = {z, v};
+  }
+  __device__ void round_end() {}
+};
+
+struct SampledVisit {
+  uint32_t row, lo;
+  float min_rel;   // keep z - max z >= min_rel (min-p); -inf keeps every token
+  float max_z;     // the row's max z (min-p rows only)
+  Best best{kNegInf, INT_MAX};
+  float W = kNegInf;
+  __device__ void operator()(float z, int v) {
+    if (min_rel == -CUDART_INF_F || z - max_z >= min_rel) consider_sampled(best, z, v, W, row, lo);
+  }
+  __device__ void round_end() { W = warp_best_score(best.score); }
+};
+
+// One pass over the row: 16-byte loads of kVec elements per thread and round when the row is
+// aligned, then the remainder one element per thread. z is rounded once (__fmul_rn: never contracted
+// into an FMA), as the chain's fp32 multiply, so the min-p test and the score see its z bit for bit.
+template <class T, int kThreads, bool kSum, class Visit>
+__device__ void scan_row(const T* logits, int V, float inv_t, MaxSum& ms, Visit& visit) {
+  constexpr int kVec = 16 / sizeof(T);
+  const int vectors = reinterpret_cast<uintptr_t>(logits) % 16 == 0 ? V / kVec : 0;
+  for (int base = 0; base < vectors; base += kThreads) {
+    const int i = base + static_cast<int>(threadIdx.x);
+    if (i < vectors) {
+      union {
+        uint4 raw;
+        T e[kVec];
+      } chunk;
+      chunk.raw = reinterpret_cast<const uint4*>(logits)[i];
+      float z[kVec];
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) z[j] = __fmul_rn(to_float(chunk.e[j]), inv_t);
+      if constexpr (kSum) push(ms, z);
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) visit(z[j], i * kVec + j);
+    }
+    visit.round_end();
+  }
+  for (int base = vectors * kVec; base < V; base += kThreads) {
+    const int v = base + static_cast<int>(threadIdx.x);
+    if (v < V) {
+      const float z[1] = {__fmul_rn(to_float(logits[v]), inv_t)};
+      if constexpr (kSum) push(ms, z);
+      visit(z[0], v);
+    }
+    visit.round_end();
+  }
 }
 
 template <class T, int kThreads>
@@ -108,26 +203,27 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
   // As the chain: min-p only when the batch has it, and never for greedy rows (they take argmax z).
   const float log_min_p = a.apply_min_p && !greedy ? a.log_min_p[r] : -CUDART_INF_F;
   const auto lo = static_cast<uint32_t>(a.keys[2 * r]), hi = static_cast<uint32_t>(a.keys[2 * r + 1]);
-  const uint32_t row = noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r]));
 
-  // __fmul_rn: z is rounded once, as the chain's fp32 multiply, and never contracted into an FMA with
-  // the subtractions below (the min-p test and the score must see the chain's z bit for bit).
   MaxSum ms{-CUDART_INF_F, 0.0f};
-  Best best{-CUDART_INF_F, INT_MAX};
-  if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and argmax together
-    for (int v = threadIdx.x; v < V; v += kThreads) {
-      const float z = __fmul_rn(to_float(logits[v]), inv_t);
-      ms = push(ms, z);
-      consider(best, z, v, greedy, row, lo);
-    }
+  Best best;
+  if (greedy) {
+    GreedyVisit g;
+    scan_row<T, kThreads, true>(logits, V, inv_t, ms, g);
+    best = g.best;
     ms = block_merge<kThreads>(ms, sums);
-  } else {                             // min-p needs max z before the first keep test
-    for (int v = threadIdx.x; v < V; v += kThreads) ms = push(ms, __fmul_rn(to_float(logits[v]), inv_t));
-    ms = block_merge<kThreads>(ms, sums);
-    for (int v = threadIdx.x; v < V; v += kThreads) {
-      const float z = __fmul_rn(to_float(logits[v]), inv_t);
-      if (z - ms.m >= log_min_p) consider(best, z, v, false, row, lo);
+  } else {
+    SampledVisit d{noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r])), lo, log_min_p, 0.0f};
+    if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and draw together
+      scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
+      ms = block_merge<kThreads>(ms, sums);
+    } else {                            // min-p needs max z before the first keep test
+      NoVisit none;
+      scan_row<T, kThreads, true>(logits, V, inv_t, ms, none);
+      ms = block_merge<kThreads>(ms, sums);
+      d.max_z = ms.m;
+      scan_row<T, kThreads, false>(logits, V, inv_t, ms, d);
     }
+    best = d.best;
   }
   best = block_argmax<kThreads>(best, bests);
   if (threadIdx.x == 0) {
@@ -141,7 +237,7 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
 
 template <class T> void launch_typed(const FusedSamplerArgs& a, cudaStream_t stream) {
   const auto grid = static_cast<unsigned>(a.rows);
-  // Large vocabularies: the per-token work (hash noise, two logs, an exp) makes the kernel bound by
+  // Large vocabularies: the per-token work (hash noise, an exp, the cut) makes the kernel bound by
   // arithmetic latency, not bandwidth, so it wants every thread slot of an SM busy: 1024 threads (about
   // 150 tokens each at V = 151,936), two blocks per SM. Small vocabularies need only a few warps.
   if (a.vocab >= 16384) {

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <set>
 #include <vector>
 
+#include "rollout/noise_hash.h"
 #include "test_util.h"
 
 namespace grpo {
@@ -38,6 +40,19 @@ TEST(GumbelNoise, ExtremeBitsGiveFiniteNoise) {
   for (size_t i = 0; i < bits.size(); ++i) {
     EXPECT_NEAR(log_exponential_of_bits(bits[i]), expected[i], 2e-5) << "bits " << bits[i];
     EXPECT_FLOAT_EQ(t[static_cast<int64_t>(i)].item<float>(), log_exponential_of_bits(bits[i])) << "bits " << bits[i];
+  }
+}
+
+TEST(GumbelNoise, OneMinusUniformIsExactAndBoundsE) {
+  // The CUDA sampler cuts tokens with 1 - U > 1.01 exp(z - W) because E = -log U >= 1 - U; both hold
+  // in fp32 at the ends of U's range and in between (1 - U exact: U + (1 - U) == 1 in double).
+  for (uint32_t bits : {0u, 511u, 512u, 0x12345678u, 0x80000000u, 0xFFFFFDFFu, 0xFFFFFFFFu}) {
+    const double u = ((bits >> 9) + 0.5) / 8388608.0;
+    const float one_minus_u = noise_hash::one_minus_uniform(bits);
+    EXPECT_EQ(static_cast<double>(one_minus_u) + u, 1.0) << bits;
+    // E >= 1 - U up to the fp32 rounding of log E (relative 1e-6 here; the kernel's margin is 1%).
+    const double e = std::exp(static_cast<double>(log_exponential_of_bits(bits)));
+    EXPECT_GE(e, one_minus_u * (1.0 - 1e-6)) << bits;
   }
 }
 

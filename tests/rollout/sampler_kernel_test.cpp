@@ -106,7 +106,10 @@ TEST(SamplerKernelCuda, MatchesCpuChain) {
       }
     }
   }
-  // >= 99.9% of rows draw the same token (about 2,600 rows: at most 2 near-ties).
+  // Near-flat rows, as random-weight models give: every token stays close to the best score, so the
+  // kernel's cut (consider_sampled) must keep the true winner among many near-candidates.
+  for (int64_t B : {64, 257}) compare_with_cpu_chain(torch::randn({B, 151936}) * 0.02, make_batch(kinds, B, shift++ % 6), agree);
+  // >= 99.9% of rows draw the same token (about 2,900 rows: at most 2 near-ties).
   EXPECT_LE(agree.token_mismatches * 1000, agree.rows) << agree.token_mismatches << " of " << agree.rows;
 }
 

@@ -4,6 +4,8 @@
 // (8 per thread), writes grad_x, and sums grad_w for its rows in registers (one partial row per block).
 #include "src/tensor/rms_norm_kernel.h"
 
+#include <cstdint>
+
 namespace grpo {
 namespace {
 
@@ -64,6 +66,55 @@ __global__ void __launch_bounds__(1024)
   // Each thread reads back only the elements it wrote above: no other thread's writes are involved.
   for (int64_t c = threadIdx.x; c < cols; c += blockDim.x)
     y[base + c] = from_float<T>(to_float(w[c]) * to_float(from_float<T>(to_float(s[base + c]) * inv)));
+}
+
+// The same add + norm with 16-byte accesses when a row is whole vectors of kVec elements: each thread
+// keeps its vectors of s in registers between the two phases (no read-back), kPer vectors at most.
+// The decode step runs it twice per layer on [B, hidden] rows, too short for the scalar loop to reach
+// the memory bandwidth.
+template <class T, int kPer>
+__global__ void __launch_bounds__(1024)
+    add_rms_norm_vector_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
+                               T* __restrict__ s, T* __restrict__ y, int vectors, float eps) {
+  constexpr int kVec = 16 / sizeof(T);
+  union Chunk {
+    uint4 raw;
+    T e[kVec];
+  };
+  const int64_t base = static_cast<int64_t>(blockIdx.x) * vectors;
+  const auto* xv = reinterpret_cast<const uint4*>(x) + base;
+  const auto* rv = reinterpret_cast<const uint4*>(residual) + base;
+  __shared__ float scratch[33];
+  Chunk sum_chunk[kPer];
+  float sum = 0.f;
+#pragma unroll
+  for (int k = 0; k < kPer; ++k) {
+    const int i = threadIdx.x + k * blockDim.x;
+    if (i >= vectors) break;
+    Chunk a, b;
+    a.raw = xv[i];
+    b.raw = rv[i];
+#pragma unroll
+    for (int j = 0; j < kVec; ++j) {
+      sum_chunk[k].e[j] = from_float<T>(to_float(a.e[j]) + to_float(b.e[j]));
+      const float v = to_float(sum_chunk[k].e[j]);
+      sum += v * v;
+    }
+    reinterpret_cast<uint4*>(s)[base + i] = sum_chunk[k].raw;
+  }
+  sum = block_sum(sum, scratch);
+  const float inv = rsqrtf(sum / static_cast<float>(vectors * kVec) + eps);
+#pragma unroll
+  for (int k = 0; k < kPer; ++k) {
+    const int i = threadIdx.x + k * blockDim.x;
+    if (i >= vectors) break;
+    Chunk wc, out;
+    wc.raw = reinterpret_cast<const uint4*>(w)[i];
+#pragma unroll
+    for (int j = 0; j < kVec; ++j)
+      out.e[j] = from_float<T>(to_float(wc.e[j]) * to_float(from_float<T>(to_float(sum_chunk[k].e[j]) * inv)));
+    reinterpret_cast<uint4*>(y)[base + i] = out.raw;
+  }
 }
 
 template <class T>
@@ -131,10 +182,33 @@ void launch(const void* x, const void* w, void* y, float* rstd, int64_t rows, in
       static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y), rstd, cols, eps);
 }
 
+constexpr int kAddNormVectorsPerThread = 4;
+
+bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
 template <class T>
 void launch_add(const void* x, const void* residual, const void* w, void* s, void* y, int64_t rows, int64_t cols,
                 float eps, cudaStream_t stream) {
   if (rows == 0) return;
+  constexpr int64_t kVec = 16 / sizeof(T);
+  const int64_t vectors = cols / kVec;
+  if (cols % kVec == 0 && vectors <= 1024 * kAddNormVectorsPerThread && aligned16(x) && aligned16(residual) &&
+      aligned16(w) && aligned16(s) && aligned16(y)) {
+    // One vector per thread while the row fits in a block, in whole warps; wider rows take up to 4.
+    const int64_t per = (vectors + 1023) / 1024;
+    const auto threads = static_cast<unsigned>(((vectors + per - 1) / per + 31) / 32 * 32);
+    const auto v = static_cast<int>(vectors);
+    const auto* xt = static_cast<const T*>(x);
+    const auto* rt = static_cast<const T*>(residual);
+    const auto* wt = static_cast<const T*>(w);
+    if (per == 1)
+      add_rms_norm_vector_kernel<T, 1><<<static_cast<unsigned>(rows), threads, 0, stream>>>(
+          xt, rt, wt, static_cast<T*>(s), static_cast<T*>(y), v, eps);
+    else
+      add_rms_norm_vector_kernel<T, kAddNormVectorsPerThread><<<static_cast<unsigned>(rows), threads, 0, stream>>>(
+          xt, rt, wt, static_cast<T*>(s), static_cast<T*>(y), v, eps);
+    return;
+  }
   add_rms_norm_kernel<T><<<static_cast<unsigned>(rows), forward_threads(cols), 0, stream>>>(
       static_cast<const T*>(x), static_cast<const T*>(residual), static_cast<const T*>(w), static_cast<T*>(s),
       static_cast<T*>(y), cols, eps);

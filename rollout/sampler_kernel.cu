@@ -18,32 +18,42 @@ namespace {
 
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();   // usable in host-side initialisers
-// The cut below rejects a token when 1 - U > kCutMargin * exp(z - W); then log E >= log(1 - U) >
-// z - W + log 1.01, so its score z - log E is below W by 0.00995, far more than the rounding of the
-// score (a few ulps of numbers under 40) and of __expf (relative 2^-21 plus |z - W| * 2^-24).
-constexpr float kCutMargin = 1.01f;
+// The cut below rejects a token when 1 - U > 1.01 exp(z - W); then log E >= log(1 - U) > z - W +
+// log 1.01, so its score z - log E is below W by 0.00995: far more than the rounding of the score (a
+// few ulps), of the exponent z log2(e) + c (about (|z| + |W|) 2^-24) and of ex2.approx (2^-22).
+constexpr float kLog2e = 1.4426950408889634f;
+constexpr float kLog2CutMargin = 0.014355292977070041f;   // log2(1.01)
 // score = z - log E <= z + 16.636 (noise_hash.h): a token with z + kHeadroom < W scores below W
 // without its hash being drawn. Peaked logits (a trained model) skip almost every hash this way.
 constexpr float kHeadroom = 16.7f;
+
+// 2^x as one MUFU.EX2 (subnormal results flush to 0, which never matters here).
+__device__ __forceinline__ float exp2_fast(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
 
 // Running (max m, Σ exp(z - m)) of a set of z; the empty set is (-inf, 0).
 struct MaxSum {
   float m, s;
 };
 
-// Folds N values into (m, s): one rescale by the largest, then N independent exps (ILP). __expf's
-// relative error (about 2^-21) is far inside the log-prob's tolerance; the token never depends on it.
+// Folds N values into (m, s): one rescale by the largest, then N independent exps (ILP), each one FMA
+// and one ex2.approx: relative error about 2^-21, far inside the log-prob's tolerance (the token never
+// depends on it).
 template <int N> __device__ __forceinline__ void push(MaxSum& a, const float (&z)[N]) {
   float top = z[0];
 #pragma unroll
   for (int j = 1; j < N; ++j) top = fmaxf(top, z[j]);
   if (top > a.m) {
-    a.s = a.m == -CUDART_INF_F ? 0.0f : a.s * __expf(a.m - top);
+    a.s = a.m == -CUDART_INF_F ? 0.0f : a.s * exp2_fast((a.m - top) * kLog2e);
     a.m = top;
   }
   if (a.m == -CUDART_INF_F) return;   // an all -inf prefix: -inf - -inf would be NaN
+  const float m_log2e = a.m * kLog2e;
 #pragma unroll
-  for (int j = 0; j < N; ++j) a.s += __expf(z[j] - a.m);
+  for (int j = 0; j < N; ++j) a.s += exp2_fast(fmaf(z[j], kLog2e, -m_log2e));
 }
 
 __device__ __forceinline__ MaxSum merge(MaxSum a, MaxSum b) {
@@ -117,13 +127,19 @@ __device__ __forceinline__ float warp_best_score(float s) {
 
 // Folds token v (scaled logit z) into the thread's best Gumbel-max score z - log E. W is a score some
 // token of the warp already has, so a token scoring below W cannot be the row's winner: the final
-// argmax sees the same winner whether or not v is folded in. The cut (kCutMargin) keeps only tokens
-// within 1% of beating W (about 1 in 32·j on the warp's j-th pass for near-uniform logits) and computes
-// the two logarithms of the CPU specification for those alone; a NaN z or W is never cut.
-__device__ __forceinline__ void consider_sampled(Best& best, float z, int v, float W, uint32_t row, uint32_t lo) {
+// argmax sees the same winner whether or not v is folded in. The cut keeps only tokens within 1% of
+// beating W (about 1 in 32·j on the warp's j-th pass for near-uniform logits) and computes the two
+// logarithms of the CPU specification for those alone; a NaN z or W is never cut.
+// cut_offset = log2(1.01) - W log2(e), so 2^(z log2(e) + cut_offset) = 1.01 exp(z - W).
+__device__ __forceinline__ void consider_sampled(Best& best, float z, int v, float W, float cut_offset, uint32_t row,
+                                                 uint32_t lo) {
   if (z + kHeadroom < W) return;
   const uint32_t bits = noise_hash::token_bits(row, lo, static_cast<uint32_t>(v));
-  if (noise_hash::one_minus_uniform(bits) > kCutMargin * __expf(z - W)) return;
+  // noise_hash::one_minus_uniform(bits) without an int-to-float conversion: f = 1 + k 2^-23 from the
+  // bits, 2 - f is exact (Sterbenz) and (2^24 - 2k - 1) 2^-24 has 24 significant bits.
+  const float f = __uint_as_float(0x3f800000u | (bits >> 9));
+  const float one_minus_u = (2.0f - f) - 0x1p-24f;
+  if (one_minus_u > exp2_fast(fmaf(z, kLog2e, cut_offset))) return;
   const float s = z - noise_hash::log_exponential(bits);
   if (beats(s, v, best)) best = {s, v};
 }
@@ -150,10 +166,14 @@ struct SampledVisit {
   float max_z;     // the row's max z (min-p rows only)
   Best best{kNegInf, INT_MAX};
   float W = kNegInf;
+  float cut_offset = -kNegInf;   // log2(1.01) - W log2(e)
   __device__ void operator()(float z, int v) {
-    if (min_rel == -CUDART_INF_F || z - max_z >= min_rel) consider_sampled(best, z, v, W, row, lo);
+    if (min_rel == -CUDART_INF_F || z - max_z >= min_rel) consider_sampled(best, z, v, W, cut_offset, row, lo);
   }
-  __device__ void round_end() { W = warp_best_score(best.score); }
+  __device__ void round_end() {
+    W = warp_best_score(best.score);
+    cut_offset = kLog2CutMargin - W * kLog2e;
+  }
 };
 
 // One pass over the row: 16-byte loads of kVec elements per thread and round when the row is

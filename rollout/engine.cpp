@@ -1,13 +1,21 @@
 // One rollout as a loop of  admit until the free slots are full (prefill / prefix copy + first token)
-// ->  k decode steps on the device  ->  one sync (tokens to host, stop checks, finished slots freed). The
+// ->  k decode steps on the device  ->  queue the copy of their tokens to the host  ->  stop checks on
+// the previous interval's tokens (finished slots freed)  ->  drop finished rows from the batch. The host
+// reads interval i's tokens while the device runs interval i+1, so the device never idles at a sync;
+// the price is that a finished row runs up to 2k-1 extra steps, whose tokens are dropped. The
 // per-rollout state lives in RolloutRun; the engine object only holds the decoder and options.
 #include "rollout/engine.h"
 
 #include <torch/torch.h>
 
+#include <c10/core/Event.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
+
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <tuple>
 
@@ -23,7 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Live {             // one running sequence; its row in the device batch is its index in `live_`
+struct Live {             // one sequence from admission to finish (rows of the device batch point here)
   int64_t slot = 0;
   int64_t cached = 0;     // positions of its slot holding K/V (prompt + tokens fed back)
   int64_t max_new = 0;    // max_new_tokens capped by the slot capacity
@@ -32,9 +40,17 @@ struct Live {             // one running sequence; its row in the device batch i
   Completion out;
 };
 
-struct Record {           // tokens drawn by one sampling call for rows [first_row, first_row + n)
-  int64_t first_row = 0;
+struct Record {           // tokens drawn by one sampling call: row i belongs to rows[i]
+  std::vector<Live*> rows;
   at::Tensor tokens, logprobs;
+};
+
+// One interval's tokens on their way to the host: on CUDA a copy into pinned memory queued behind
+// the interval's steps, and an event that completes with it.
+struct InFlight {
+  std::vector<Record> records;
+  at::Tensor tokens, logprobs;   // host int32 / fp32, in record order
+  std::unique_ptr<c10::Event> ready;
 };
 
 void check_requests(const std::vector<RolloutRequest>& requests, int64_t vocab) {
@@ -61,7 +77,9 @@ class RolloutRun {
   bool admit();
   at::Tensor first_token_logits(const std::vector<GroupChunk>& chunks);
   void decode_steps(int64_t k);
-  void sync();
+  InFlight start_transfer();
+  void process(InFlight& batch);
+  void compact();
   bool accept(Live& s, TokenId token, float logprob);   // true when s finishes with this token
   void finish(Live& s, FinishReason why);
   int64_t steps_until_sync() const;
@@ -75,7 +93,8 @@ class RolloutRun {
   std::vector<std::optional<StopStringMatcher>> matchers_;
   std::vector<int64_t> prompt_lengths_;
   std::map<int64_t, at::Tensor> first_logits_;  // [V] of prompts with samples still queued
-  std::vector<Live> live_;
+  std::deque<Live> admitted_;   // every sequence admitted so far (a deque: pointers stay valid)
+  std::vector<Live*> live_;     // the device batch: row i is live_[i]
   at::Tensor cur_tokens_;   // [B] int64 on device: each row's last drawn token, not yet in the cache
   SamplerRows rows_;
   std::vector<Record> records_;
@@ -114,13 +133,17 @@ RolloutResult RolloutRun::run(const ProgressFn& progress) {
   result_.completions.reserve(total);
 
   torch::NoGradGuard no_grad;
-  while (!sched_->all_admitted() || !live_.empty()) {
+  InFlight in_flight;
+  while (!sched_->all_admitted() || !live_.empty() || !in_flight.records.empty()) {
     // Fill every free slot before decoding, in prefill forwards of at most max_prefill_tokens each: the
     // decode steps then run at the full batch (one CUDA-graph bucket) rather than growing chunk by chunk.
     while (admit()) {
     }
     decode_steps(steps_until_sync());
-    sync();
+    InFlight next = start_transfer();
+    process(in_flight);   // the previous interval, while this one runs on the device
+    in_flight = std::move(next);
+    compact();
     if (progress) progress(static_cast<int64_t>(result_.completions.size()), total);
   }
   if (opt_.release_cache) dec_.release_cache();
@@ -185,11 +208,11 @@ bool RolloutRun::admit() {
   const at::Tensor logits = first_token_logits(chunks);
   std::vector<const SamplingParams*> params;
   std::vector<NoiseKey> keys;
-  const auto first_row = static_cast<int64_t>(live_.size());
+  std::vector<Live*> fresh_rows;
   for (const auto& c : chunks) {
     const auto& r = req_[c.prompt];
     for (size_t i = 0; i < c.samples.size(); ++i) {
-      Live s;
+      Live& s = admitted_.emplace_back();
       s.slot = c.slots[i];
       s.cached = prompt_lengths_[c.prompt];
       s.max_new = std::min(r.params.max_new_tokens, result_.stats.slot_capacity - s.cached);
@@ -197,7 +220,8 @@ bool RolloutRun::admit() {
       s.out.prompt_index = c.prompt;
       s.out.sample_index = c.samples[i];
       s.out.first_token_s = seconds_since(start_);
-      live_.push_back(std::move(s));
+      live_.push_back(&s);
+      fresh_rows.push_back(&s);
       params.push_back(&r.params);
       keys.push_back(sequence_noise_key(r.params.seed, c.prompt, c.samples[i]));
       result_.stats.prompt_tokens += prompt_lengths_[c.prompt];
@@ -207,7 +231,7 @@ bool RolloutRun::admit() {
                                         dec_.device());
   const SampledTokens drawn = sample_tokens(logits, fresh);
   advance_steps(fresh);
-  records_.push_back(Record{first_row, drawn.tokens, drawn.logprobs});
+  records_.push_back(Record{std::move(fresh_rows), drawn.tokens, drawn.logprobs});
   cur_tokens_ = cur_tokens_.defined() ? torch::cat({cur_tokens_, drawn.tokens}) : drawn.tokens;
   rows_ = concat_rows(rows_, fresh);
   result_.stats.prefill_s += seconds_since(t0);
@@ -217,7 +241,7 @@ bool RolloutRun::admit() {
 // Every live row can take k more tokens without passing its max_new (and so its slot capacity).
 int64_t RolloutRun::steps_until_sync() const {
   int64_t k = std::max<int64_t>(opt_.sync_interval, 1);
-  for (const auto& s : live_) k = std::min(k, s.max_new - s.issued);
+  for (const Live* s : live_) k = std::min(k, s->max_new - s->issued);
   return std::max<int64_t>(k, 0);
 }
 
@@ -226,15 +250,15 @@ void RolloutRun::decode_steps(int64_t k) {
   const auto t0 = Clock::now();
   std::vector<int64_t> slots, starts;
   const std::vector<int64_t> counts(live_.size(), 1);
-  for (const auto& s : live_) slots.push_back(s.slot);
+  for (const Live* s : live_) slots.push_back(s->slot);
   for (int64_t step = 0; step < k; ++step) {
     starts.clear();
-    for (auto& s : live_) starts.push_back(s.cached++);
+    for (Live* s : live_) starts.push_back(s->cached++);
     const at::Tensor logits = dec_.forward_cached(cur_tokens_, slots, starts, counts);   // [B, V]
     const SampledTokens drawn = sample_tokens(logits, rows_);
     advance_steps(rows_);
-    for (auto& s : live_) ++s.issued;
-    records_.push_back(Record{0, drawn.tokens, drawn.logprobs});
+    for (Live* s : live_) ++s->issued;
+    records_.push_back(Record{live_, drawn.tokens, drawn.logprobs});
     cur_tokens_ = drawn.tokens;
     ++result_.stats.decode_steps;
   }
@@ -280,47 +304,71 @@ bool RolloutRun::accept(Live& s, TokenId token, float logprob) {
   return s.done;
 }
 
-// One device->host copy of everything drawn since the last sync, then the stop checks in draw order.
-// Tokens a row drew after it finished are dropped (its slot is refilled from the next admit).
-void RolloutRun::sync() {
-  if (records_.empty()) return;
-  const auto t0 = Clock::now();
+// Everything drawn since the last transfer, as one copy to the host queued on the device's stream
+// (the host does not wait for it here).
+InFlight RolloutRun::start_transfer() {
+  InFlight f;
+  if (records_.empty()) return f;
   std::vector<at::Tensor> tok, lp;
   for (const auto& r : records_) {
     tok.push_back(r.tokens);
     lp.push_back(r.logprobs);
   }
-  const auto host_tok = torch::cat(tok).to(torch::kCPU, torch::kInt);
-  const auto host_lp = torch::cat(lp).to(torch::kCPU, torch::kFloat);
-  const int32_t* t = host_tok.data_ptr<int32_t>();
-  const float* l = host_lp.data_ptr<float>();
-  int64_t offset = 0;
-  for (const auto& r : records_) {
-    const int64_t n = r.tokens.size(0);
-    for (int64_t i = 0; i < n; ++i) {
-      Live& s = live_[r.first_row + i];
-      if (!s.done) accept(s, t[offset + i], l[offset + i]);
-    }
-    offset += n;
+  const auto tokens = torch::cat(tok).to(torch::kInt), logprobs = torch::cat(lp).to(torch::kFloat);
+  const c10::Device device = tokens.device();
+  if (device.is_cpu()) {
+    f.tokens = tokens.contiguous();
+    f.logprobs = logprobs.contiguous();
+  } else {
+    const auto pinned = [](const at::Tensor& t) {
+      return torch::empty(t.sizes(), t.options().device(torch::kCPU).pinned_memory(true));
+    };
+    f.tokens = pinned(tokens).copy_(tokens, /*non_blocking=*/true);
+    f.logprobs = pinned(logprobs).copy_(logprobs, /*non_blocking=*/true);
+    f.ready = std::make_unique<c10::Event>(device.type());
+    f.ready->record(c10::impl::VirtualGuardImpl(device.type()).getStream(device));
   }
+  f.records = std::move(records_);
   records_.clear();
+  return f;
+}
+
+// The stop checks of a transferred interval, in draw order. Tokens a row drew after it finished are
+// dropped (its slot was already freed for the next admit).
+void RolloutRun::process(InFlight& f) {
+  if (f.records.empty()) return;
+  const auto t0 = Clock::now();
+  if (f.ready) f.ready->synchronize();
+  const int32_t* t = f.tokens.data_ptr<int32_t>();
+  const float* l = f.logprobs.data_ptr<float>();
+  int64_t offset = 0;
+  for (const auto& r : f.records) {
+    for (size_t i = 0; i < r.rows.size(); ++i)
+      if (!r.rows[i]->done) accept(*r.rows[i], t[offset + i], l[offset + i]);
+    offset += static_cast<int64_t>(r.rows.size());
+  }
+  f.records.clear();
+  result_.stats.sync_s += seconds_since(t0);
+}
+
+// Drops from the device batch the rows that finished and the rows that have drawn max_new tokens (their
+// last tokens may still be in flight: they finish when process() reads them).
+void RolloutRun::compact() {
   std::vector<int64_t> keep;
   for (size_t i = 0; i < live_.size(); ++i)
-    if (!live_[i].done) keep.push_back(static_cast<int64_t>(i));
-  if (keep.size() != live_.size()) {
-    std::vector<Live> next;
-    for (int64_t i : keep) next.push_back(std::move(live_[i]));
-    live_ = std::move(next);
-    if (keep.empty()) {
-      cur_tokens_ = at::Tensor();
-      rows_ = SamplerRows{};
-    } else {
-      const auto index = torch::tensor(keep, torch::kLong).to(dec_.device());
-      cur_tokens_ = cur_tokens_.index_select(0, index);
-      rows_ = select_rows(rows_, index);
-    }
+    if (!live_[i]->done && live_[i]->issued < live_[i]->max_new) keep.push_back(static_cast<int64_t>(i));
+  if (keep.size() == live_.size()) return;
+  std::vector<Live*> next;
+  for (int64_t i : keep) next.push_back(live_[static_cast<size_t>(i)]);
+  live_ = std::move(next);
+  if (keep.empty()) {
+    cur_tokens_ = at::Tensor();
+    rows_ = SamplerRows{};
+  } else {
+    const auto index = torch::tensor(keep, torch::kLong).to(dec_.device());
+    cur_tokens_ = cur_tokens_.index_select(0, index);
+    rows_ = select_rows(rows_, index);
   }
-  result_.stats.sync_s += seconds_since(t0);
 }
 
 }  // namespace

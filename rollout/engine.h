@@ -31,9 +31,10 @@ struct RolloutRequest {
 struct EngineOptions {
   CacheOptions cache;
   int64_t max_prefill_tokens = 8192;  // prompt tokens per prefill forward (one long prompt always passes)
-  // Decode steps between host syncs. Each sync copies the new tokens to the host, runs the stop checks
-  // and refills finished slots; a larger interval means fewer syncs but up to interval-1 wasted steps
-  // per finished sequence. Results do not depend on it.
+  // Decode steps between host syncs. Each sync reads the previous interval's tokens on the host (their
+  // copy was queued behind them while the device runs this interval), runs the stop checks and refills
+  // finished slots; a larger interval means fewer syncs but up to 2·interval - 1 wasted steps per
+  // sequence that stops on a token. Results do not depend on it.
   int64_t sync_interval = 1;
   bool release_cache = true;  // release the KV pool after generate() so the trainer gets the memory
 };

@@ -4,6 +4,7 @@
 // over slot regions spaced by the capacity (seqused_k), B sequences of `ctx` keys in permuted slots.
 //   build/bench/decode_attention [--reps 50] [--capacity 0 (= ctx)] [--dtype bf16|fp16]
 //                                [--dim D] [--batch B] [--ctx N]   (run only those cases; 0 = all)
+//                                [--kv-heads N]   (N KV heads with the case's group size; 0 = 2)
 // Each path is captured `reps` times in one CUDA graph and replayed, so the figures are device time per
 // call without launch gaps. Effective TB/s = (K and V bytes read + q and out bytes) / time. Prints only.
 #include <ATen/cuda/CUDAGraph.h>
@@ -16,6 +17,8 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "src/model/decode_attention.h"
 
@@ -25,7 +28,8 @@ struct Args {
   int reps = 50;
   int64_t capacity = 0;
   std::string dtype = "bf16";
-  int64_t dim = 0, batch = 0, ctx = 0;  // case filters, 0 = every case
+  int64_t dim = 0, batch = 0, ctx = 0;  // case filters, 0 = every case (any B or ctx may be given)
+  int64_t kv_heads = 0;                  // 0: the presets' 2
 };
 
 Args parse(int argc, char** argv) {
@@ -38,7 +42,9 @@ Args parse(int argc, char** argv) {
     else if (k == "--dim") a.dim = std::stoll(v);
     else if (k == "--batch") a.batch = std::stoll(v);
     else if (k == "--ctx") a.ctx = std::stoll(v);
-    else throw std::runtime_error("unknown flag " + k + " (flags: --reps, --capacity, --dtype, --dim, --batch, --ctx)");
+    else if (k == "--kv-heads") a.kv_heads = std::stoll(v);
+    else throw std::runtime_error("unknown flag " + k +
+                                  " (flags: --reps, --capacity, --dtype, --dim, --batch, --ctx, --kv-heads)");
   }
   return a;
 }
@@ -127,11 +133,13 @@ int main(int argc, char** argv) {
     torch::NoGradGuard no_grad;
     torch::manual_seed(0);
     fmt::print("decode attention, {} (splits column assumes 132 SMs), {} calls per graph\n", a.dtype, a.reps);
-    for (auto [dim, heads, kv_heads] : {std::tuple<int64_t, int64_t, int64_t>{64, 14, 2}, {128, 12, 2}})
-      for (int64_t ctx : {384, 2048})
-        for (int64_t batch : {64, 256, 1024})
-          if ((a.dim == 0 || a.dim == dim) && (a.batch == 0 || a.batch == batch) && (a.ctx == 0 || a.ctx == ctx))
-            run_case(a, dim, heads, kv_heads, batch, ctx);
+    const auto pick = [](int64_t given, std::vector<int64_t> all) { return given > 0 ? std::vector{given} : all; };
+    for (auto [dim, group] : {std::pair<int64_t, int64_t>{64, 7}, {128, 6}}) {   // Qwen2.5-0.5B / -1.5B groups
+      const int64_t kv_heads = a.kv_heads > 0 ? a.kv_heads : 2;
+      if (a.dim != 0 && a.dim != dim) continue;
+      for (int64_t ctx : pick(a.ctx, {384, 2048}))
+        for (int64_t batch : pick(a.batch, {64, 256, 1024})) run_case(a, dim, group * kv_heads, kv_heads, batch, ctx);
+    }
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "decode_attention: {}\n", e.what());

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <cstdint>
+#include <cstring>
 
 #if defined(__CUDACC__)
 #define GRPO_HOST_DEVICE __host__ __device__
@@ -45,10 +46,19 @@ GRPO_HOST_DEVICE inline float log_exponential(uint32_t bits) {
   return logf(-logf(u));
 }
 
-// 1 - U of the same U, exactly: (2^23 - 0.5 - k) / 2^23 needs at most 24 mantissa bits. Since
-// E = -log U >= 1 - U, it bounds log E from below without a logarithm (sampler_kernel.cu's cut).
+// 1 - U of the same U, exactly. Since E = -log U >= 1 - U, it bounds log E from below without a
+// logarithm (sampler_kernel.cu's cut). No int-to-float conversion: f = 1 + k 2^-23 is assembled from the
+// bits, 2 - f is exact (Sterbenz), and 1 - U = (2 - f) - 2^-24 = (2^24 - 2k - 1) 2^-24 has 24
+// significant bits.
 GRPO_HOST_DEVICE inline float one_minus_uniform(uint32_t bits) {
-  return (8388607.5f - static_cast<float>(bits >> 9)) * kInv2Pow23;
+  const uint32_t f_bits = 0x3f800000u | (bits >> 9);
+#if defined(__CUDA_ARCH__)
+  const float f = __uint_as_float(f_bits);
+#else
+  float f;
+  std::memcpy(&f, &f_bits, sizeof f);
+#endif
+  return (2.0f - f) - 0x1p-24f;
 }
 
 }  // namespace grpo::noise_hash

@@ -135,11 +135,7 @@ __device__ __forceinline__ void consider_sampled(Best& best, float z, int v, flo
                                                  uint32_t lo) {
   if (z + kHeadroom < W) return;
   const uint32_t bits = noise_hash::token_bits(row, lo, static_cast<uint32_t>(v));
-  // noise_hash::one_minus_uniform(bits) without an int-to-float conversion: f = 1 + k 2^-23 from the
-  // bits, 2 - f is exact (Sterbenz) and (2^24 - 2k - 1) 2^-24 has 24 significant bits.
-  const float f = __uint_as_float(0x3f800000u | (bits >> 9));
-  const float one_minus_u = (2.0f - f) - 0x1p-24f;
-  if (one_minus_u > exp2_fast(fmaf(z, kLog2e, cut_offset))) return;
+  if (noise_hash::one_minus_uniform(bits) > exp2_fast(fmaf(z, kLog2e, cut_offset))) return;
   const float s = z - noise_hash::log_exponential(bits);
   if (beats(s, v, best)) best = {s, v};
 }

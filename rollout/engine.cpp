@@ -22,6 +22,7 @@
 #include "rollout/gumbel_noise.h"
 #include "rollout/sampler.h"
 #include "rollout/scheduler.h"
+#include "src/tensor/host_to_device.h"
 #include "src/util/error.h"
 #include "src/util/log.h"
 #include "src/util/timer.h"
@@ -169,7 +170,7 @@ at::Tensor RolloutRun::first_token_logits(const std::vector<GroupChunk>& chunks)
   }
   std::map<int64_t, at::Tensor> fresh;
   if (!slots.empty()) {
-    const auto input = torch::tensor(ids, torch::kLong).to(dec_.device());
+    const auto input = host_to_device(ids, torch::kLong, dec_.device());
     const auto logits = dec_.forward_cached(input, slots, starts, counts);   // [P, V]
     result_.stats.prefill_tokens += static_cast<int64_t>(ids.size());
     ++result_.stats.prefill_calls;
@@ -185,7 +186,7 @@ at::Tensor RolloutRun::first_token_logits(const std::vector<GroupChunk>& chunks)
       // Every sibling finished before the rest of the group got a slot: rebuild the KV (the logits
       // kept from the first prefill still decide the first token).
       const auto& prompt = req_[c.prompt].prompt;
-      dec_.forward_cached(torch::tensor(std::vector<int64_t>(prompt.begin(), prompt.end()), torch::kLong).to(dec_.device()),
+      dec_.forward_cached(host_to_device(std::vector<int64_t>(prompt.begin(), prompt.end()), torch::kLong, dec_.device()),
                           {c.slots.front()}, {0}, {static_cast<int64_t>(prompt.size())});
       result_.stats.prefill_tokens += static_cast<int64_t>(prompt.size());
     }
@@ -365,7 +366,7 @@ void RolloutRun::compact() {
     cur_tokens_ = at::Tensor();
     rows_ = SamplerRows{};
   } else {
-    const auto index = torch::tensor(keep, torch::kLong).to(dec_.device());
+    const auto index = host_to_device(keep, torch::kLong, dec_.device());
     cur_tokens_ = cur_tokens_.index_select(0, index);
     rows_ = select_rows(rows_, index);
   }

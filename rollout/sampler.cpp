@@ -9,6 +9,8 @@
 #include <cmath>
 #include <limits>
 
+#include "src/tensor/host_to_device.h"
+
 #ifdef GRPO_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAException.h>
@@ -21,8 +23,8 @@
 namespace grpo {
 namespace {
 
-at::Tensor host_float(const std::vector<float>& v, const c10::Device& d) { return torch::tensor(v, torch::kFloat).to(d); }
-at::Tensor host_long(const std::vector<int64_t>& v, const c10::Device& d) { return torch::tensor(v, torch::kLong).to(d); }
+at::Tensor host_float(const std::vector<float>& v, const c10::Device& d) { return host_to_device(v, torch::kFloat, d); }
+at::Tensor host_long(const std::vector<int64_t>& v, const c10::Device& d) { return host_to_device(v, torch::kLong, d); }
 
 void check_logits(const at::Tensor& logits, const SamplerRows& rows) {
   TORCH_CHECK(logits.dim() == 2 && logits.size(0) == rows.size(), "sample_tokens: logits must be [B, V] with B = ",

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "src/tensor/host_to_device.h"
 #include "src/util/timer.h"
 #include "trainer/aggregate.h"
 #include "trainer/policy_loss.h"
@@ -53,7 +54,8 @@ GrpoUpdateStats grpo_update(TrainingRun& run, CausalLMImpl* reference, const Grp
     for (size_t i : idx) seqs.push_back(&batch.sequences[i]);
     MicroBatch mb;
     mb.packed = pack_for_training(seqs, device);
-    mb.advantages = advantages.index({torch::tensor(std::vector<int64_t>(idx.begin(), idx.end()))}).to(device);
+    mb.advantages =
+        host_to_device(advantages.index({torch::tensor(std::vector<int64_t>(idx.begin(), idx.end()))}), device);
     mb.rollout_logp = padded_rows(batch.rollout_logprobs, idx, mb.packed.trained_mask.size(1), device);
     st.tokens += mb.packed.trained_tokens;
     micro.push_back(std::move(mb));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "src/tensor/host_to_device.h"
 #include "src/util/error.h"
 
 namespace grpo {
@@ -35,8 +36,8 @@ PackedTraining pack_for_training(std::span<const TrainingSequence* const> sequen
   }
   PackedTraining out;
   out.batch = pack_sequences(tokens, device);
-  out.targets = torch::tensor(targets, torch::kInt64).to(device);
-  out.loss_mask = torch::tensor(mask, torch::kFloat32).to(device);
+  out.targets = host_to_device(targets, torch::kInt64, device);
+  out.loss_mask = host_to_device(mask, torch::kFloat32, device);
   const int64_t L = static_cast<int64_t>(std::max<size_t>(longest, 1));
   const int64_t n = static_cast<int64_t>(sequences.size());
   auto pos = torch::zeros({n, L}, torch::kInt64);

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include "src/tensor/host_to_device.h"
 #include "src/util/error.h"
 
 namespace grpo {
@@ -21,7 +22,7 @@ void copy_slot_prefix(KVCache& cache, int64_t src, const std::vector<int64_t>& d
   for (int64_t d : dst)
     if (d < 0 || d >= cache.slots()) fail("kv cache: destination slot {} outside 0..{}", d, cache.slots() - 1);
   torch::NoGradGuard no_grad;
-  const auto index = torch::tensor(dst, torch::kLong).to(cache.k.device());
+  const auto index = host_to_device(dst, torch::kLong, cache.k.device());
   for (at::Tensor* t : {&cache.k, &cache.v}) {
     // [L, 1, len, KVH, D] broadcast into the G destination slots in one index_copy per tensor.
     auto prefix = t->narrow(1, src, 1).narrow(2, 0, length);
@@ -62,7 +63,7 @@ CachedStep make_cached_step(const at::Tensor& input_ids, std::vector<int64_t> sl
   if (input_ids.dim() != 1 || input_ids.numel() != total)
     fail("forward_cached: {} input ids given but the counts sum to {}", input_ids.numel(), total);
   const auto dev = cache.k.device();
-  auto to_dev = [&](auto& vec, c10::ScalarType t) { return torch::tensor(vec, t).to(dev, /*non_blocking=*/true); };
+  auto to_dev = [&](auto& vec, c10::ScalarType t) { return host_to_device(vec, t, dev); };
   CachedStep s;
   s.input_ids = input_ids.to(dev, torch::kLong);
   s.slots = std::move(slots);

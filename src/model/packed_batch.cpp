@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include "src/tensor/host_to_device.h"
 #include "src/util/error.h"
 
 namespace grpo {
@@ -27,8 +28,8 @@ PackedBatch make_packed_batch(const at::Tensor& input_ids, const std::vector<int
   const auto device = input_ids.device();
   PackedBatch b;
   b.input_ids = input_ids.to(torch::kLong);
-  b.position_ids = torch::tensor(positions, torch::kLong).to(device, /*non_blocking=*/true);
-  b.cu_seqlens = torch::tensor(cu, torch::kInt).to(device, /*non_blocking=*/true);
+  b.position_ids = host_to_device(positions, torch::kLong, device);
+  b.cu_seqlens = host_to_device(cu, torch::kInt, device);
   b.lengths = lengths;
   b.max_seqlen = longest;
   return b;
@@ -40,7 +41,7 @@ PackedBatch pack_sequences(const std::vector<std::vector<int64_t>>& sequences, c
     flat.insert(flat.end(), s.begin(), s.end());
     lengths.push_back(static_cast<int64_t>(s.size()));
   }
-  return make_packed_batch(torch::tensor(flat, torch::kLong).to(device), lengths);
+  return make_packed_batch(host_to_device(flat, torch::kLong, device), lengths);
 }
 
 }  // namespace grpo

@@ -6,6 +6,7 @@ namespace grpo {
 
 at::Tensor host_to_device(const at::Tensor& host, const c10::Device& device) {
   if (!device.is_cuda() || !host.device().is_cpu()) return host.to(device);
+  if (host.numel() == 0) return torch::empty(host.sizes(), host.options().device(device));
   return host.pin_memory().to(device, /*non_blocking=*/true);
 }
 

@@ -24,6 +24,7 @@ TEST(HostToDevice, CpuKeepsValuesAndTypes) {
   EXPECT_EQ(b[1].item<int>(), 5);
   const auto c = host_to_device(std::vector<float>{0.25f}, torch::kFloat, torch::kCPU);
   EXPECT_EQ(c.item<float>(), 0.25f);
+  EXPECT_EQ(host_to_device(std::vector<int64_t>{}, torch::kLong, torch::kCPU).numel(), 0);
   const auto t = torch::arange(6).view({2, 3});
   EXPECT_TRUE(torch::equal(host_to_device(t, torch::kCPU), t));
 }
@@ -48,6 +49,10 @@ TEST(HostToDeviceCuda, DoesNotWaitForTheStreamAndEveryCopyLands) {
   }
   const auto f = host_to_device(std::vector<float>{1.5f, -2.0f}, torch::kFloat, torch::kCUDA);
   EXPECT_TRUE(torch::equal(f.cpu(), torch::tensor({1.5f, -2.0f})));
+  const auto empty = host_to_device(std::vector<int32_t>{}, torch::kInt, torch::kCUDA);
+  EXPECT_TRUE(empty.is_cuda());
+  EXPECT_EQ(empty.numel(), 0);
+  EXPECT_EQ(empty.scalar_type(), torch::kInt);
 }
 
 #endif

@@ -1,7 +1,8 @@
 // Temperature, top-k, top-p, min-p and Gumbel-max sampling as batched tensor ops. Top-k and top-p need
 // one descending sort per row; it is skipped when no row of the batch uses them (a host flag, so the
-// choice costs no sync). On CUDA, a batch without top-k / top-p goes to one fused kernel instead
-// (rollout/sampler_kernel.cu); the CPU always runs the chain.
+// choice costs no sync). On CUDA, one fused kernel draws instead (rollout/sampler_kernel.cu), after a
+// threshold kernel for top-k / top-p (rollout/truncation_kernel.cu) that needs no sort; the CPU always
+// runs the chain.
 #include "rollout/sampler.h"
 
 #include <torch/torch.h>
@@ -17,6 +18,7 @@
 #include <c10/cuda/CUDAGuard.h>
 
 #include "rollout/sampler_kernel.h"
+#include "rollout/truncation_kernel.h"
 #include "src/tensor/device.h"
 #endif
 
@@ -44,31 +46,65 @@ at::Tensor kernel_param(const at::Tensor& t, at::ScalarType dtype, int64_t width
   return t.contiguous();
 }
 
-// One launch; outputs are the only allocations (from the caching allocator, so graph capture is fine).
+// The kernels' view of the logits (unit stride along V; a row stride, as a [B, T, V] slice has, is fine)
+// with the rows' 1 / T and greedy flags. The tensors keep the view's pointers alive.
+struct KernelRows {
+  at::Tensor logits, inv_t, greedy;
+  ScaledLogitRows view;
+};
+
+KernelRows kernel_rows(const at::Tensor& logits_in, const SamplerRows& rows) {
+  KernelRows k;
+  k.logits = logits_in.stride(1) == 1 ? logits_in : logits_in.contiguous();
+  k.inv_t = kernel_param(rows.inv_temperature, torch::kFloat, 1, k.logits, "inv_temperature");
+  k.greedy = kernel_param(rows.greedy, torch::kBool, 1, k.logits, "greedy");
+  k.view.logits = k.logits.data_ptr();
+  k.view.rows = k.logits.size(0);
+  k.view.vocab = k.logits.size(1);
+  k.view.row_stride = k.view.rows > 1 ? k.logits.stride(0) : k.view.vocab;
+  k.view.dtype = *kernel_dtype(k.logits.scalar_type());
+  k.view.inv_temperature = k.inv_t.data_ptr<float>();
+  k.view.greedy = k.greedy.data_ptr<bool>();
+  return k;
+}
+
+// Each row's smallest kept z under top-k / top-p, -inf for rows that keep everything ([B] fp32).
+at::Tensor launch_thresholds(const KernelRows& k, const SamplerRows& rows) {
+  const auto top_k = kernel_param(rows.top_k, torch::kLong, 1, k.logits, "top_k");
+  const auto top_p = kernel_param(rows.top_p, torch::kFloat, 1, k.logits, "top_p");
+  auto keep_from = at::empty({k.view.rows}, k.logits.options().dtype(torch::kFloat));
+  TruncationArgs t;
+  static_cast<ScaledLogitRows&>(t) = k.view;
+  t.top_k = top_k.data_ptr<int64_t>();
+  t.top_p = top_p.data_ptr<float>();
+  t.keep_from = keep_from.data_ptr<float>();
+  launch_truncation_threshold(t, at::cuda::getCurrentCUDAStream());
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  return keep_from;
+}
+
+// One or two launches; outputs and thresholds are the only allocations (from the caching allocator, so
+// graph capture is fine).
 SampledTokens sample_tokens_fused(const at::Tensor& logits_in, const SamplerRows& rows) {
   const c10::cuda::CUDAGuard device_guard(logits_in.device());
-  // The kernel walks each row with unit stride; a row stride (a [B, T, V] slice) is fine as is.
-  const at::Tensor logits = logits_in.stride(1) == 1 ? logits_in : logits_in.contiguous();
-  const int64_t B = logits.size(0);
-  SampledTokens out{at::empty({B}, logits.options().dtype(torch::kLong)),
-                    at::empty({B}, logits.options().dtype(torch::kFloat))};
+  const KernelRows k = kernel_rows(logits_in, rows);
+  const int64_t B = k.view.rows;
+  SampledTokens out{at::empty({B}, k.logits.options().dtype(torch::kLong)),
+                    at::empty({B}, k.logits.options().dtype(torch::kFloat))};
   FusedSamplerArgs a;
-  a.logits = logits.data_ptr();
-  a.rows = B;
-  a.vocab = logits.size(1);
-  a.row_stride = B > 1 ? logits.stride(0) : a.vocab;
-  a.dtype = *kernel_dtype(logits.scalar_type());
-  const auto inv_t = kernel_param(rows.inv_temperature, torch::kFloat, 1, logits, "inv_temperature");
-  const auto log_min_p = kernel_param(rows.log_min_p, torch::kFloat, 1, logits, "log_min_p");
-  const auto greedy = kernel_param(rows.greedy, torch::kBool, 1, logits, "greedy");
-  const auto keys = kernel_param(rows.keys, torch::kLong, 2, logits, "keys");
-  const auto steps = kernel_param(rows.steps, torch::kLong, 1, logits, "steps");
-  a.inv_temperature = inv_t.data_ptr<float>();
+  static_cast<ScaledLogitRows&>(a) = k.view;
+  const auto log_min_p = kernel_param(rows.log_min_p, torch::kFloat, 1, k.logits, "log_min_p");
+  const auto keys = kernel_param(rows.keys, torch::kLong, 2, k.logits, "keys");
+  const auto steps = kernel_param(rows.steps, torch::kLong, 1, k.logits, "steps");
   a.log_min_p = log_min_p.data_ptr<float>();
-  a.greedy = greedy.data_ptr<bool>();
   a.keys = keys.data_ptr<int64_t>();
   a.steps = steps.data_ptr<int64_t>();
   a.apply_min_p = rows.any_min_p;
+  at::Tensor keep_from;
+  if (rows.any_sorted_truncation) {
+    keep_from = launch_thresholds(k, rows);
+    a.keep_from = keep_from.data_ptr<float>();
+  }
   a.tokens = out.tokens.data_ptr<int64_t>();
   a.logprobs = out.logprobs.data_ptr<float>();
   launch_fused_sampler(a, at::cuda::getCurrentCUDAStream());
@@ -151,12 +187,16 @@ at::Tensor truncation_mask(const at::Tensor& z, const SamplerRows& rows) {
     // top-k: keep values >= the k-th largest (HF keeps ties at the k-th value too).
     const auto kth = sorted.gather(1, (rows.top_k - 1).unsqueeze(1));
     auto keep_sorted = sorted >= kth;
-    // top-p over the top-k-renormalised distribution: keep a token while the mass strictly before it
-    // (descending order) is < top_p; the most likely token is always kept.
+    // top-p over the top-k-renormalised distribution: keep a token while the mass of the strictly larger
+    // values is < top_p; the most likely token is always kept. Equal values share the mass before the
+    // first of them, so a tie at the boundary is kept whole, whatever order the sort gave it (as top-k).
     const auto p = torch::softmax(sorted.masked_fill(keep_sorted.logical_not(), -INFINITY), 1);
-    const auto mass_before = p.cumsum(1) - p;
-    const auto first = torch::arange(V, z.options().dtype(torch::kLong)).unsqueeze(0) == 0;
-    keep_sorted = keep_sorted.logical_and(mass_before < rows.top_p.unsqueeze(1)).logical_or(first);
+    const auto position = torch::arange(V, z.options().dtype(torch::kLong)).unsqueeze(0).expand_as(sorted);
+    const auto starts_run = torch::ones_like(keep_sorted);
+    starts_run.narrow(1, 1, V - 1).copy_(sorted.narrow(1, 1, V - 1) != sorted.narrow(1, 0, V - 1));
+    const auto run_start = std::get<0>(torch::where(starts_run, position, torch::zeros_like(position)).cummax(1));
+    const auto mass_before = (p.cumsum(1) - p).gather(1, run_start);
+    keep_sorted = keep_sorted.logical_and(mass_before < rows.top_p.unsqueeze(1)).logical_or(position == 0);
     keep = torch::zeros_like(keep).scatter(1, order, keep_sorted);
   }
   if (rows.any_min_p) {
@@ -181,11 +221,25 @@ SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRow
   return SampledTokens{tokens, logp.gather(1, tokens.unsqueeze(1)).squeeze(1)};
 }
 
+at::Tensor truncation_thresholds(const at::Tensor& logits_in, const SamplerRows& rows) {
+  check_logits(logits_in, rows);
+#ifdef GRPO_WITH_CUDA
+  TORCH_CHECK(logits_in.is_cuda() && kernel_dtype(logits_in.scalar_type()) && logits_in.size(1) > 0 &&
+                  logits_in.size(1) <= (int64_t{1} << 30),
+              "truncation_thresholds: needs [B, V] fp32 / bf16 / fp16 logits on CUDA with 0 < V <= 2^30, got ",
+              logits_in.scalar_type(), " ", logits_in.sizes(), " on ", logits_in.device());
+  const c10::cuda::CUDAGuard device_guard(logits_in.device());
+  return launch_thresholds(kernel_rows(logits_in, rows), rows);
+#else
+  TORCH_CHECK(false, "truncation_thresholds: this build has no CUDA kernels (", logits_in.device(), ")");
+#endif
+}
+
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
   check_logits(logits, rows);
 #ifdef GRPO_WITH_CUDA
   // V <= 2^30 keeps the kernel's int token index (and index + blockDim) from overflowing.
-  if (logits.is_cuda() && fused_kernels_enabled() && !rows.any_sorted_truncation && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
+  if (logits.is_cuda() && fused_kernels_enabled() && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
       logits.size(1) <= (int64_t{1} << 30))
     return sample_tokens_fused(logits, rows);
 #endif

@@ -1,6 +1,8 @@
 // The sampler chain on a [B, V] logits tensor with per-row parameters, as tensor ops (no host sync):
 //   z = logits / T;  logprob = log_softmax(z)[token]   (the policy's log-prob, before truncation)
-//   keep = top-k(z) ∩ top-p(top-k-renormalised softmax) ∩ {p_i >= min_p · p_max}   (HF warper order)
+//   keep = top-k(z) ∩ top-p(top-k-renormalised softmax) ∩ {p_i >= min_p · p_max}   (HF warper order);
+//   top-k keeps z >= the k-th largest z, top-p keeps z_i while the mass of the values > z_i is < top_p,
+//   so ties at either boundary are kept whole and the kept set is {z >= a per-row threshold}
 //   token = argmax_v (z_v masked to keep) - log E_v,  E_v ~ Exp(1) from rollout/gumbel_noise.h
 // Greedy rows take argmax z. Called by the engine once per step; knows nothing of slots or stops.
 #pragma once
@@ -42,14 +44,19 @@ struct SampledTokens {
   at::Tensor logprobs;  // [B] fp32: log_softmax(logits / T) of the drawn token
 };
 
-// logits [B, V] (any float dtype; computed in fp32). On CUDA, when no row uses top-k / top-p, one fused
-// kernel (rollout/sampler_kernel.cu) replaces the chain: same tokens up to last-ulp differences of the
-// log-sum-exp and of the noise's log on near-ties; no host sync either way.
+// logits [B, V] (any float dtype; computed in fp32). On CUDA, fused kernels replace the chain
+// (rollout/truncation_kernel.cu for top-k / top-p, rollout/sampler_kernel.cu for the draw): same tokens
+// up to last-ulp differences of the log-sum-exp and of the noise's log on near-ties, and of top-p's mass
+// (fixed point on CUDA, a float cumsum in the chain) when a value's mass-before is within rounding of
+// top_p; no host sync either way.
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows);
 // The tensor-op chain on any device: the CPU path, and the oracle of the fused kernel.
 SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRows& rows);
 
 // The kept set as a [B, V] bool mask (exposed for tests and for the GPU kernel's oracle).
 at::Tensor truncation_mask(const at::Tensor& scaled_logits, const SamplerRows& rows);
+// CUDA only: each row's top-k / top-p threshold on the scaled logits z = logits / T, as the fused
+// sampler applies it (keep z >= threshold; -inf: the row keeps everything). Exposed for tests.
+at::Tensor truncation_thresholds(const at::Tensor& logits, const SamplerRows& rows);
 
 }  // namespace grpo

@@ -2,7 +2,8 @@
 // draws with the tensor chain's hash noise (rollout/noise_hash.h, shared with the CPU specification),
 // computing the noise's two logarithms only for tokens that might still win (consider_sampled):
 //   z_v = l_v * inv_T;   logprob = z_tok - max z - log Σ_v exp(z_v - max z)   (online max / sum-exp)
-//   keep_v = z_v - max z >= log min_p;   token = argmax_{kept v} z_v - log E_v   (greedy: argmax z)
+//   keep_v = z_v >= keep_from (top-k / top-p, truncation_kernel.cu) and z_v - max z >= log min_p;
+//   token = argmax_{kept v} z_v - log E_v   (greedy: argmax z)
 // Ties go to the lowest index and a NaN score wins, as torch's argmax. Allocates nothing, never syncs.
 #include <math_constants.h>
 
@@ -158,13 +159,15 @@ struct GreedyVisit {
 
 struct SampledVisit {
   uint32_t row, lo;
-  float min_rel;   // keep z - max z >= min_rel (min-p); -inf keeps every token
-  float max_z;     // the row's max z (min-p rows only)
+  float min_rel;     // keep z - max z >= min_rel (min-p); -inf keeps every token
+  float max_z;       // the row's max z (min-p rows only)
+  float keep_from;   // keep z >= keep_from (top-k / top-p); -inf keeps every token, NaN included
   Best best{kNegInf, INT_MAX};
   float W = kNegInf;
   float cut_offset = -kNegInf;   // log2(1.01) - W log2(e)
   __device__ void operator()(float z, int v) {
-    if (min_rel == -CUDART_INF_F || z - max_z >= min_rel) consider_sampled(best, z, v, W, cut_offset, row, lo);
+    if ((keep_from == -CUDART_INF_F || z >= keep_from) && (min_rel == -CUDART_INF_F || z - max_z >= min_rel))
+      consider_sampled(best, z, v, W, cut_offset, row, lo);
   }
   __device__ void round_end() {
     W = warp_best_score(best.score);
@@ -218,6 +221,7 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
   const bool greedy = a.greedy[r];
   // As the chain: min-p only when the batch has it, and never for greedy rows (they take argmax z).
   const float log_min_p = a.apply_min_p && !greedy ? a.log_min_p[r] : -CUDART_INF_F;
+  const float keep_from = a.keep_from != nullptr && !greedy ? a.keep_from[r] : -CUDART_INF_F;
   const auto lo = static_cast<uint32_t>(a.keys[2 * r]), hi = static_cast<uint32_t>(a.keys[2 * r + 1]);
 
   MaxSum ms{-CUDART_INF_F, 0.0f};
@@ -228,7 +232,7 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
     best = g.best;
     ms = block_merge<kThreads>(ms, sums);
   } else {
-    SampledVisit d{noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r])), lo, log_min_p, 0.0f};
+    SampledVisit d{noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r])), lo, log_min_p, 0.0f, keep_from};
     if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and draw together
       scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
       ms = block_merge<kThreads>(ms, sums);

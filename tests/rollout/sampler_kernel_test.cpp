@@ -1,5 +1,5 @@
-// Fused CUDA sampler (rollout/sampler_kernel.cu, reached through sample_tokens on CUDA without top-k /
-// top-p): against the tensor chain run on the CPU copy of the same inputs, on edge rows (-inf, ties,
+// Fused CUDA sampler (rollout/sampler_kernel.cu, reached through sample_tokens on CUDA; its top-k / top-p
+// thresholds are tested in truncation_kernel_test.cpp): against the tensor chain run on the CPU copy of the same inputs, on edge rows (-inf, ties,
 // strided logits), in distribution (chi-square vs softmax), and replayed inside a CUDA graph.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -13,12 +13,8 @@
 #include "rollout/sampler.h"
 #include "src/tensor/device.h"
 #include "test_util.h"
-
-#ifdef GRPO_WITH_CUDA
-#include <ATen/cuda/CUDAContext.h>
-#include <ATen/cuda/CUDAGraph.h>
-#include <c10/cuda/CUDAGuard.h>
-#endif
+#include "tests/rollout/fused_sampler_compare.h"
+#include "tests/rollout/sampler_oracle.h"
 
 namespace grpo {
 namespace {
@@ -36,57 +32,6 @@ std::vector<SamplingParams> row_kinds() {
   k[4].temperature = 1.0f, k[4].min_p = 0.1f;
   k[5].greedy = true, k[5].temperature = 0.5f, k[5].min_p = 0.2f;
   return k;
-}
-
-struct Batch {
-  std::vector<const SamplingParams*> params;
-  std::vector<NoiseKey> keys;
-  std::vector<int64_t> steps;
-  SamplerRows on(const c10::Device& d, int64_t V) const { return make_sampler_rows(params, keys, steps, V, d); }
-};
-
-Batch make_batch(const std::vector<SamplingParams>& kinds, int64_t B, int64_t shift) {
-  Batch b;
-  for (int64_t i = 0; i < B; ++i) {
-    b.params.push_back(&kinds[static_cast<size_t>((i + shift) % static_cast<int64_t>(kinds.size()))]);
-    b.keys.push_back(sequence_noise_key(21, i, shift));
-    b.steps.push_back(i * 7 + shift);
-  }
-  return b;
-}
-
-// The chain's score of token v in row i, recomputed on the host from the scalar noise specification.
-double chain_score(const at::Tensor& z_row, const Batch& b, int64_t i, int64_t v) {
-  return z_row[v].item<double>() - log_exponential_of_bits(noise_bits(b.keys[i], b.steps[i], v));
-}
-
-struct Agreement {
-  int64_t rows = 0, token_mismatches = 0;
-};
-
-// Compares the fused draw on CUDA with the chain on the CPU copy of `logits` (same dtype).
-void compare_with_cpu_chain(const at::Tensor& logits, const Batch& b, Agreement& agree) {
-  const int64_t B = logits.size(0), V = logits.size(1);
-  const auto gpu = sample_tokens(logits.to(kCuda), b.on(kCuda, V));
-  const auto cpu_rows = b.on(torch::kCPU, V);
-  const auto cpu = sample_tokens(logits, cpu_rows);
-  const auto gpu_tokens = gpu.tokens.cpu(), gpu_lp = gpu.logprobs.cpu();
-  const auto z = logits.to(torch::kFloat) * cpu_rows.inv_temperature.unsqueeze(1);
-  const auto logp = torch::log_softmax(z.to(torch::kDouble), 1);
-  for (int64_t i = 0; i < B; ++i) {
-    const int64_t tg = gpu_tokens[i].item<int64_t>(), tc = cpu.tokens[i].item<int64_t>();
-    ASSERT_TRUE(tg >= 0 && tg < V) << "row " << i << " token " << tg;
-    ++agree.rows;
-    if (tg != tc) {
-      // Only a near-tie may differ: the CPU's vectorised log / log-sum-exp and CUDA's logf can differ
-      // in the last ulp, which flips an argmax whose top two scores agree to ~1e-6.
-      ++agree.token_mismatches;
-      const double sc = chain_score(z[i], b, i, tc), sg = chain_score(z[i], b, i, tg);
-      EXPECT_NEAR(sg, sc, 1e-5 * std::max(1.0, std::abs(sc))) << "row " << i << " B " << B << " V " << V;
-    }
-    // The policy's log-prob of the drawn token, over the full vocabulary (before min-p).
-    EXPECT_NEAR(gpu_lp[i].item<double>(), logp[i][tg].item<double>(), 1e-4) << "row " << i << " B " << B << " V " << V;
-  }
 }
 
 TEST(SamplerKernelCuda, MatchesCpuChain) {
@@ -166,80 +111,21 @@ TEST(SamplerKernelCuda, StridedLogits) {
   EXPECT_TRUE(torch::allclose(gpu.logprobs.cpu(), cpu.logprobs, 1e-5, 1e-5));
 }
 
-// Draws of one row repeated kDraws times (row i: prompt i / 50, step i % 50) follow the oracle:
-// softmax(l / T), restricted to p_i >= min_p · p_max and renormalised (chi-square at alpha = 0.001).
-void expect_softmax_draws(double T, double min_p) {
-  constexpr int64_t kDraws = 20000;
-  constexpr double kChi2Crit001[] = {0, 10.828, 13.816, 16.266, 18.467, 20.515, 22.458};  // df = 1..6
-  const std::vector<double> l = {2.0, 1.5, 1.0, 0.5, 0.0, -0.5, -1.0};
-  const auto V = static_cast<int64_t>(l.size());
-  std::vector<double> p(l.size());
-  for (size_t i = 0; i < l.size(); ++i) p[i] = std::exp((l[i] - l[0]) / T) >= min_p ? std::exp(l[i] / T) : 0.0;
-  const double total = std::accumulate(p.begin(), p.end(), 0.0);
-  for (double& x : p) x /= total;
-  SamplingParams sp;
-  sp.temperature = static_cast<float>(T);
-  sp.min_p = static_cast<float>(min_p);
-  Batch b;
-  for (int64_t i = 0; i < kDraws; ++i) {
-    b.params.push_back(&sp);
-    b.keys.push_back(sequence_noise_key(12, i / 50, 0));
-    b.steps.push_back(i % 50);
-  }
-  const auto logits = torch::tensor(l, torch::kDouble).to(torch::kFloat).unsqueeze(0).expand({kDraws, V});
-  const auto tokens = sample_tokens(logits.to(kCuda), b.on(kCuda, V)).tokens.cpu();
-  const auto counts = torch::bincount(tokens, {}, V);
-  double chi2 = 0;
-  int df = -1;
-  for (int64_t v = 0; v < V; ++v) {
-    const auto n = counts[v].item<double>();
-    if (p[static_cast<size_t>(v)] == 0) {
-      EXPECT_EQ(n, 0) << "token " << v << " is below min_p but was drawn";
-      continue;
-    }
-    const double e = p[static_cast<size_t>(v)] * kDraws;
-    chi2 += (n - e) * (n - e) / e;
-    ++df;
-  }
-  ASSERT_GE(df, 1);
-  EXPECT_LT(chi2, kChi2Crit001[df]) << "chi-square " << chi2 << ", df " << df << ", T " << T << ", min_p " << min_p;
-}
-
 TEST(SamplerKernelCuda, DrawsFollowSoftmax) {
   GRPO_REQUIRE_CUDA();
-  expect_softmax_draws(0.7, 0.0);
-  expect_softmax_draws(1.0, 0.0);
-  // min_p 0.3 at T = 1 keeps l >= 2 + ln 0.3 ≈ 0.80: the first three tokens.
-  expect_softmax_draws(1.0, 0.3);
+  const std::vector<double> l = {2.0, 1.5, 1.0, 0.5, 0.0, -0.5, -1.0};
+  for (const auto& [T, min_p] : std::vector<std::pair<float, float>>{{0.7f, 0.0f}, {1.0f, 0.0f}, {1.0f, 0.3f}}) {
+    SamplingParams p;   // min_p 0.3 at T = 1 keeps l >= 2 + ln 0.3 ≈ 0.80: the first three tokens
+    p.temperature = T, p.min_p = min_p, p.seed = 12;
+    expect_distribution(draw_counts(l, p, kCuda), truncated_softmax(l, T, 0, 1.0, min_p));
+  }
 }
 
 #ifdef GRPO_WITH_CUDA
 TEST(SamplerKernelCuda, ReplaysInsideCudaGraph) {
   GRPO_REQUIRE_CUDA();
-  // Captured once, replayed after advance_steps: the kernel must read steps from device memory and
-  // make no host sync or cudaMalloc (capture would fail).
   torch::manual_seed(9);
-  const int64_t B = 33, V = 20000;
-  const auto kinds = row_kinds();
-  const Batch b = make_batch(kinds, B, 2);
-  const auto logits = torch::randn({B, V}, torch::device(kCuda)) * 2;
-  auto rows = b.on(kCuda, V);
-  torch::cuda::synchronize();   // inputs were made on the default stream; capture runs on a side stream
-  const c10::cuda::CUDAStream stream = c10::cuda::getStreamFromPool();
-  const c10::cuda::CUDAStreamGuard guard(stream);
-  const auto eager0 = sample_tokens(logits, rows);
-  at::cuda::CUDAGraph graph;
-  graph.capture_begin();
-  const auto captured = sample_tokens(logits, rows);
-  graph.capture_end();
-  graph.replay();
-  EXPECT_TRUE(torch::equal(captured.tokens, eager0.tokens));
-  EXPECT_TRUE(torch::equal(captured.logprobs, eager0.logprobs));
-  advance_steps(rows);
-  const auto eager1 = sample_tokens(logits, rows);
-  graph.replay();
-  EXPECT_TRUE(torch::equal(captured.tokens, eager1.tokens));
-  EXPECT_FALSE(torch::equal(eager0.tokens, eager1.tokens)) << "new step, new noise: some sampled row must change";
+  expect_replays_inside_cuda_graph(row_kinds(), 33, 20000, 2);
 }
 #endif
 

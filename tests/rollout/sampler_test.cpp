@@ -15,84 +15,10 @@
 #include <fmt/format.h>
 
 #include "test_util.h"
+#include "tests/rollout/sampler_oracle.h"
 
 namespace grpo {
 namespace {
-
-constexpr int64_t kDraws = 20000;
-
-// Chi-square critical values at significance 0.001 for df = 1..7 (standard table).
-constexpr double kChi2Crit001[] = {0, 10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322};
-
-// The oracle, written from the definitions (HF warper order: temperature, top-k, top-p, min-p):
-//   q = softmax(l / T); keep the k largest; renormalise; keep tokens (descending) while the mass strictly
-//   before them is < top_p; keep q_i >= min_p * max q; renormalise.
-std::vector<double> truncated_softmax(const std::vector<double>& logits, double T, int64_t k, double top_p, double min_p) {
-  const size_t V = logits.size();
-  std::vector<double> q(V);
-  const double m = *std::max_element(logits.begin(), logits.end());
-  for (size_t i = 0; i < V; ++i) q[i] = std::exp((logits[i] - m) / T);
-  std::vector<size_t> order(V);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return q[a] > q[b]; });
-  std::vector<bool> keep(V, true);
-  if (k > 0)
-    for (size_t r = static_cast<size_t>(k); r < V; ++r) keep[order[r]] = false;
-  double z = 0;
-  for (size_t i = 0; i < V; ++i) z += keep[i] ? q[i] : 0;
-  double before = 0;
-  for (size_t r = 0; r < V; ++r) {
-    const size_t i = order[r];
-    if (!keep[i]) continue;
-    if (r > 0 && before >= top_p) keep[i] = false;
-    before += q[i] / z;
-  }
-  const double qmax = q[order[0]];
-  for (size_t i = 0; i < V; ++i)
-    if (q[i] < min_p * qmax) keep[i] = false;
-  double total = 0;
-  for (size_t i = 0; i < V; ++i) total += keep[i] ? q[i] : 0;
-  std::vector<double> p(V);
-  for (size_t i = 0; i < V; ++i) p[i] = keep[i] ? q[i] / total : 0;
-  return p;
-}
-
-// kDraws rows of the same logits; row i is sequence (prompt i / 50, sample 0) drawing its (i % 50)-th
-// token, so the draws exercise both the key and the step of the noise.
-std::vector<int64_t> draw_counts(const std::vector<double>& logits, const SamplingParams& params) {
-  const auto V = static_cast<int64_t>(logits.size());
-  const auto row = torch::tensor(logits, torch::kDouble).to(torch::kFloat);
-  const auto batch = row.unsqueeze(0).expand({kDraws, V}).contiguous();
-  std::vector<const SamplingParams*> ps(kDraws, &params);
-  std::vector<NoiseKey> keys;
-  std::vector<int64_t> steps;
-  for (int64_t i = 0; i < kDraws; ++i) {
-    keys.push_back(sequence_noise_key(params.seed, i / 50, 0));
-    steps.push_back(i % 50);
-  }
-  const auto drawn = sample_tokens(batch, make_sampler_rows(ps, keys, steps, V, c10::Device(c10::kCPU)));
-  std::vector<int64_t> counts(V, 0);
-  const auto t = drawn.tokens.contiguous();
-  for (int64_t i = 0; i < kDraws; ++i) ++counts[t[i].item<int64_t>()];
-  return counts;
-}
-
-void expect_distribution(const std::vector<int64_t>& counts, const std::vector<double>& p) {
-  double chi2 = 0;
-  int df = -1;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (p[i] == 0) {
-      EXPECT_EQ(counts[i], 0) << "token " << i << " is outside the truncated support but was drawn";
-      continue;
-    }
-    const double e = p[i] * kDraws;
-    ASSERT_GE(e, 5) << "test design: expected count too small for chi-square";
-    chi2 += (counts[i] - e) * (counts[i] - e) / e;
-    ++df;
-  }
-  ASSERT_GE(df, 1);
-  EXPECT_LT(chi2, kChi2Crit001[df]) << "chi-square " << chi2 << " with " << df << " degrees of freedom";
-}
 
 const std::vector<double> kLogits = {2.0, 1.5, 1.0, 0.5, 0.0, -0.5, -1.0};
 
@@ -152,6 +78,47 @@ TEST(Sampler, HandComputedTopP) {
   p.min_p = 0.0f;
   p.top_k = 3;
   expect_distribution(draw_counts(logits, p), {0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0});
+}
+
+TEST(Sampler, TopPKeepsATieWhole) {
+  // p = (0.4, 0.2, 0.2, 0.2). top_p 0.5: the mass above the 0.2s is 0.4 < 0.5, so all three stay, whatever
+  // order a sort puts them in; top_p 0.3: 0.4 >= 0.3, so only the first token stays.
+  const std::vector<double> tie = {std::log(0.4), std::log(0.2), std::log(0.2), std::log(0.2)};
+  SamplingParams p;
+  p.top_p = 0.5f, p.seed = 16;
+  expect_distribution(draw_counts(tie, p), {0.4, 0.2, 0.2, 0.2});
+  p.top_p = 0.3f;
+  EXPECT_EQ(draw_counts(tie, p), (std::vector<int64_t>{kDraws, 0, 0, 0}));
+}
+
+TEST(Sampler, TruncationMaskMatchesOracleOnRowsWithTies) {
+  // bf16 logits repeat values, so top-k and top-p boundaries often fall inside a run of equal values.
+  torch::manual_seed(17);
+  const int64_t V = 1000;
+  std::vector<SamplingParams> kinds(4);
+  kinds[0].top_k = 50;
+  kinds[1].top_p = 0.9f, kinds[1].temperature = 0.7f;
+  kinds[2].top_k = 100, kinds[2].top_p = 0.6f;
+  kinds[3].top_p = 0.3f;
+  int64_t compared = 0;
+  for (double scale : {0.05, 1.0, 4.0}) {
+    const auto logits = (torch::randn({16, V}) * scale).to(torch::kBFloat16);
+    std::vector<const SamplingParams*> ps;
+    std::vector<NoiseKey> keys;
+    for (int64_t i = 0; i < 16; ++i) ps.push_back(&kinds[static_cast<size_t>(i % 4)]), keys.push_back(sequence_noise_key(1, i, 0));
+    const auto rows = make_sampler_rows(ps, keys, std::vector<int64_t>(16, 0), V, c10::Device(c10::kCPU));
+    const auto z = (logits.to(torch::kFloat) * rows.inv_temperature.unsqueeze(1)).contiguous();
+    const auto mask = truncation_mask(z, rows);
+    const auto m = mask.accessor<bool, 2>();
+    for (int64_t i = 0; i < 16; ++i) {
+      const KeptSet want = oracle_kept_set(z[i].data_ptr<float>(), V, ps[i]->top_k, ps[i]->top_p);
+      if (want.margin < 1e-4) continue;   // the chain's float cumsum may round either way
+      ++compared;
+      for (int64_t v = 0; v < V; ++v)
+        ASSERT_EQ(m[i][v], want.keep[static_cast<size_t>(v)]) << "row " << i << " token " << v << " scale " << scale;
+    }
+  }
+  EXPECT_GE(compared, 36);
 }
 
 TEST(Sampler, LogprobsAreTemperatureScaledBeforeTruncation) {
@@ -258,21 +225,23 @@ TEST(SamplerCuda, MatchesCpu) {
 }
 
 // Not a correctness test: prints the cost of a sampler step per decode step at a Qwen2.5 vocabulary.
-// Without top-k / top-p, sample_tokens takes the fused kernel; "chain" times the tensor-op chain on the
-// same rows (sample_tokens_reference), the number the kernel replaces.
+// sample_tokens takes the fused kernels (with the threshold kernel for top-k / top-p); "chain" times the
+// tensor-op chain on the same rows (sample_tokens_reference), the number the kernels replace.
 TEST(SamplerCuda, StepCost) {
   GRPO_REQUIRE_CUDA();
   const int64_t V = 151936;
   for (int64_t B : {64, 256, 1024}) {
-    for (int mode : {0, 1, 2}) {   // 0: fused (T = 1), 1: chain (T = 1), 2: top-k 50 + top-p 0.95 (chain)
+    for (int mode : {0, 1, 2, 3, 4}) {   // fused / chain at T = 1; top-k 50 + top-p 0.95 fused / chain; top-p 0.95 fused
       SamplingParams p;
-      if (mode == 2) p.top_p = 0.95f, p.top_k = 50;
+      if (mode == 2 || mode == 3) p.top_p = 0.95f, p.top_k = 50;
+      if (mode == 4) p.top_p = 0.95f;
       std::vector<const SamplingParams*> ps(B, &p);
       std::vector<NoiseKey> keys;
       for (int64_t i = 0; i < B; ++i) keys.push_back(sequence_noise_key(1, i, 0));
       auto rows = make_sampler_rows(ps, keys, std::vector<int64_t>(B, 0), V, c10::Device(c10::kCUDA, 0));
       const auto logits = torch::randn({B, V}, torch::device(torch::kCUDA));
-      const auto step = [&] { return mode == 1 ? sample_tokens_reference(logits, rows) : sample_tokens(logits, rows); };
+      const bool chain = mode == 1 || mode == 3;
+      const auto step = [&] { return chain ? sample_tokens_reference(logits, rows) : sample_tokens(logits, rows); };
       for (int i = 0; i < 3; ++i) step();
       torch::cuda::synchronize();
       const int iters = 20;
@@ -283,9 +252,10 @@ TEST(SamplerCuda, StepCost) {
       }
       torch::cuda::synchronize();
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / iters;
-      const char* name[] = {"T=1 fused", "T=1 chain", "top-k 50 + top-p 0.95 chain"};
+      const char* name[] = {"T=1 fused", "T=1 chain", "top-k 50 + top-p 0.95 fused", "top-k 50 + top-p 0.95 chain",
+                            "top-p 0.95 fused"};
       std::printf("sampler step B=%ld V=%ld %s: %.3f ms\n", static_cast<long>(B), static_cast<long>(V), name[mode], ms);
-      const char* key[] = {"fused", "plain", "trunc"};
+      const char* key[] = {"fused", "plain", "trunc_fused", "trunc", "top_p_fused"};
       RecordProperty(fmt::format("ms_B{}_{}", B, key[mode]), fmt::format("{:.3f}", ms));
     }
   }

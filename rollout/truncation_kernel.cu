@@ -6,9 +6,12 @@
 // Both thresholds are weighted quantiles from the top: the largest value t of the row with
 // W(z >= t) >= target (count k; weight P = top_p · Σ w, since the next smaller value has M = W(z >= t)).
 // One block per row finds t by a radix walk over the 32 bits of z's order-preserving key, 11 + 11 + 10
-// bits a pass: a histogram of the keys that share the digits chosen so far, then the highest digit where
+// bits a level: a histogram of the keys that share the digits chosen so far, then the highest digit where
 // the running weight from the top reaches the target. Weights are fixed point (2^40 = the max token) in
 // 64-bit integers, so the sums do not depend on the atomics' order: same inputs, same threshold.
+// Reading the row is the cost (311 MB a pass at B = 1024, V = 151,936, bf16), so after the first level
+// the few candidates left (usually hundreds) move to shared memory and the remaining levels read them
+// there: two passes over the row for top-k (+ top-p), three for top-p alone.
 #include <math_constants.h>
 
 #include <cstdint>
@@ -19,11 +22,14 @@ namespace grpo {
 namespace {
 
 constexpr int kThreads = 1024;
-constexpr int kMaxBuckets = 2048;
-constexpr int kLevels = 3;   // digits of 11, 11 and 10 bits, from the top: bits 31-21, 20-10, 9-0
-__device__ __forceinline__ int digit_shift(int level) { return level == 0 ? 21 : level == 1 ? 10 : 0; }
-__device__ __forceinline__ int digit_bits(int level) { return level == 2 ? 10 : 11; }
+constexpr int kBuckets = 2048;        // the widest digit
+constexpr int kLevels = 3;            // key digits of 11, 11 and 10 bits: bits 31-21, 20-10, 9-0
+constexpr int kListCapacity = 4096;   // candidates kept in shared memory
 constexpr float kFixedOne = 1099511627776.0f;   // 2^40: the row's largest weight exp(0)
+constexpr float kLightest = 28.5f;    // z < max z - 28.42: the weight rounds to 0 (2^40 e^-28.42 = 0.5)
+
+__device__ __forceinline__ int digit_shift(int level) { return level == 0 ? 21 : level == 1 ? 10 : 0; }
+__device__ __forceinline__ int digit_count(int level) { return level == 2 ? 1024 : 2048; }
 
 // Floats map to uint32 in the same order (negative: flip every bit; positive: flip the sign); -0 is
 // taken as +0 first so that the two zeros are one value, as float comparison has them.
@@ -35,30 +41,51 @@ __device__ __forceinline__ float key_value(uint32_t key) {
   return __uint_as_float(key ^ (key >> 31 ? 0x80000000u : 0xffffffffu));
 }
 
-// Calls fn(z) for every scaled logit of the row: 16-byte loads when the row is aligned, then the rest.
-// z is rounded once (__fmul_rn), as the chain's fp32 multiply and the sampler kernel, so that the
-// threshold compares equal to the sampler's z bit for bit.
-template <class T, class Fn> __device__ void for_each_z(const T* logits, int V, float inv_t, Fn&& fn) {
-  constexpr int kVec = 16 / sizeof(T);
-  const int vectors = reinterpret_cast<uintptr_t>(logits) % 16 == 0 ? V / kVec : 0;
-  for (int i = threadIdx.x; i < vectors; i += kThreads) {
-    union {
-      uint4 raw;
-      T e[kVec];
-    } chunk;
-    chunk.raw = reinterpret_cast<const uint4*>(logits)[i];
-#pragma unroll
-    for (int j = 0; j < kVec; ++j) fn(__fmul_rn(to_float(chunk.e[j]), inv_t));
-  }
-  for (int v = vectors * kVec + threadIdx.x; v < V; v += kThreads) fn(__fmul_rn(to_float(logits[v]), inv_t));
+// exp(z - max z) in units of 2^-40; 0 below 0.5 units and for NaN.
+__device__ __forceinline__ unsigned long long fixed_weight(float z, float max_z) {
+  const float w = expf(z - max_z) * kFixedOne;
+  return w >= 0.5f ? __float2ull_rn(w) : 0ull;
 }
 
+// The row's scaled logits: 16-byte loads when the row is aligned, then the rest. z is rounded once
+// (__fmul_rn), as the chain's fp32 multiply and the sampler kernel, so the threshold compares equal to the
+// sampler's z bit for bit.
+template <class T> struct RowZ {
+  const T* logits;
+  int V;
+  float inv_t;
+  template <class Fn> __device__ void for_each(Fn&& fn) const {
+    constexpr int kVec = 16 / sizeof(T);
+    const int vectors = reinterpret_cast<uintptr_t>(logits) % 16 == 0 ? V / kVec : 0;
+    for (int i = threadIdx.x; i < vectors; i += kThreads) {
+      union {
+        uint4 raw;
+        T e[kVec];
+      } chunk;
+      chunk.raw = reinterpret_cast<const uint4*>(logits)[i];
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) fn(__fmul_rn(to_float(chunk.e[j]), inv_t));
+    }
+    for (int v = vectors * kVec + threadIdx.x; v < V; v += kThreads) fn(__fmul_rn(to_float(logits[v]), inv_t));
+  }
+};
+
+// Candidates gathered in shared memory.
+struct ListZ {
+  const float* z;
+  int n;
+  template <class Fn> __device__ void for_each(Fn&& fn) const {
+    for (int i = threadIdx.x; i < n; i += kThreads) fn(z[i]);
+  }
+};
+
 struct Shared {
-  unsigned long long weight[kMaxBuckets];
-  uint32_t count[kMaxBuckets];
+  unsigned long long weight[kBuckets];
+  uint32_t count[kBuckets];
+  float list[kListCapacity];
   unsigned long long warp_total[kThreads / 32];
   float warp_max[kThreads / 32];
-  int chosen_digit;
+  int chosen_digit, list_size;
   unsigned long long chosen_above;
 };
 
@@ -72,7 +99,8 @@ __device__ float block_max(float x, Shared& s) {
   return m;
 }
 
-// Exclusive prefix sum over the block's threads in thread order.
+// Exclusive prefix sum over the block's threads in thread order; afterwards s.warp_total holds each
+// warp's sum until the next call.
 __device__ unsigned long long block_exclusive_sum(unsigned long long x, Shared& s) {
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   unsigned long long inclusive = x;
@@ -88,104 +116,193 @@ __device__ unsigned long long block_exclusive_sum(unsigned long long x, Shared& 
   return before + inclusive - x;
 }
 
-// The largest key t among the row's keys >= floor_key with W(key >= t) >= target, where W counts keys
-// (kWeighted = false; target = count) or sums the fixed-point weights exp(z - max_z) (target = ceil of
-// fraction · the weight of all those keys, known after the first histogram). With row_max, the first
-// pass also returns the row's max z. Returns false when no key reaches the target (then the caller keeps
-// every token).
-template <bool kWeighted, class T>
-__device__ bool select_key(const T* logits, int V, float inv_t, uint32_t floor_key, float max_z, unsigned long long count,
-                           double fraction, Shared& s, uint32_t& out, float* row_max = nullptr) {
-  uint32_t prefix = 0, prefix_mask = 0;
-  unsigned long long above = 0, target = count;   // above: W of the keys above the digits chosen so far
-  for (int level = 0; level < kLevels; ++level) {
-    const int shift = digit_shift(level), buckets = 1 << digit_bits(level);
-    for (int b = threadIdx.x; b < buckets; b += kThreads) s.weight[b] = 0, s.count[b] = 0;
-    __syncthreads();
-    float m = -CUDART_INF_F;
-    for_each_z(logits, V, inv_t, [&](float z) {
-      if (row_max && level == 0) m = fmaxf(m, z);
-      const uint32_t key = order_key(z);
-      if (key < floor_key || (key & prefix_mask) != prefix) return;
-      const uint32_t digit = (key >> shift) & (buckets - 1);
-      atomicAdd(&s.count[digit], 1u);
-      if constexpr (kWeighted) {
-        const float w = expf(z - max_z) * kFixedOne;
-        if (w >= 0.5f) atomicAdd(&s.weight[digit], static_cast<unsigned long long>(__float2ull_rn(w)));
-      }
-    });
-    if (row_max && level == 0) *row_max = block_max(m, s);
-    __syncthreads();
-    // Thread t holds the digits buckets-1-2t and buckets-2-2t: thread order is descending digit order.
-    unsigned long long mine[2] = {0, 0};
-    int digit[2] = {-1, -1};
-    for (int j = 0; j < 2; ++j) {
-      const int d = buckets - 1 - 2 * static_cast<int>(threadIdx.x) - j;
-      if (d < 0) continue;
-      digit[j] = d;
-      mine[j] = kWeighted ? s.weight[d] : s.count[d];
-    }
-    const unsigned long long before = above + block_exclusive_sum(mine[0] + mine[1], s);
-    if (kWeighted && level == 0) {   // the warps' totals are still in s.warp_total
-      unsigned long long total = 0;
-      for (int w = 0; w < kThreads / 32; ++w) total += s.warp_total[w];
-      target = static_cast<unsigned long long>(ceil(fraction * static_cast<double>(total)));
-    }
-    if (threadIdx.x == 0) s.chosen_digit = -1;
-    __syncthreads();
-    // The running weight only grows down the digits, so the answer is the first present digit at or
-    // after the crossing: the largest candidate digit.
-    unsigned long long acc = before;
-    for (int j = 0; j < 2; ++j) {
-      if (digit[j] < 0) continue;
-      if (s.count[digit[j]] > 0 && acc + mine[j] >= target) {
-        atomicMax(&s.chosen_digit, digit[j]);
-        break;
-      }
-      acc += mine[j];
-    }
-    __syncthreads();
-    const int chosen = s.chosen_digit;
-    if (chosen < 0) return false;   // uniform across the block: every thread read the same value
-    // The owner of the chosen digit knows the weight above it.
-    acc = before;
-    for (int j = 0; j < 2; ++j) {
-      if (digit[j] == chosen) s.chosen_above = acc;
-      acc += mine[j];
-    }
-    __syncthreads();
-    above = s.chosen_above;
-    prefix |= static_cast<uint32_t>(chosen) << shift;
-    prefix_mask |= static_cast<uint32_t>(buckets - 1) << shift;
-    __syncthreads();   // s is rewritten by the next level
+__device__ void clear_histogram(Shared& s) {
+  for (int b = threadIdx.x; b < kBuckets; b += kThreads) s.weight[b] = 0, s.count[b] = 0;
+  __syncthreads();
+}
+
+// The walk's state: digits chosen so far (prefix under mask), the weight of the values above them, and
+// the weight the walk must reach.
+struct Walk {
+  uint32_t prefix = 0, mask = 0;
+  unsigned long long above = 0, target = 0;
+};
+
+// From the histogram in s (`buckets` digits; a higher digit holds larger values): the highest present
+// digit d with w.above + W(digits >= d) >= w.target. With fraction > 0 the target is first set to
+// ceil(fraction · (w.above + the histogram's total)). Returns the digit (-1: none) and moves w.above to
+// the weight above it; *in_bucket gets the chosen digit's count.
+template <bool kWeighted> __device__ int choose_digit(int buckets, Walk& w, double fraction, Shared& s, uint32_t* in_bucket) {
+  // Thread t holds the digits buckets-1-2t and buckets-2-2t: thread order is descending digit order.
+  unsigned long long mine[2] = {0, 0};
+  int digit[2] = {-1, -1};
+  for (int j = 0; j < 2; ++j) {
+    const int d = buckets - 1 - 2 * static_cast<int>(threadIdx.x) - j;
+    if (d < 0) continue;
+    digit[j] = d;
+    mine[j] = kWeighted ? s.weight[d] : s.count[d];
   }
-  out = prefix;
+  const unsigned long long before = w.above + block_exclusive_sum(mine[0] + mine[1], s);
+  if (fraction > 0) {
+    unsigned long long total = w.above;
+    for (int i = 0; i < kThreads / 32; ++i) total += s.warp_total[i];
+    w.target = static_cast<unsigned long long>(ceil(fraction * static_cast<double>(total)));
+  }
+  if (threadIdx.x == 0) s.chosen_digit = -1;
+  __syncthreads();
+  // The running weight only grows down the digits, so the answer is the first present digit at or after
+  // the crossing: the largest candidate digit.
+  unsigned long long acc = before;
+  for (int j = 0; j < 2; ++j) {
+    if (digit[j] < 0) continue;
+    if (s.count[digit[j]] > 0 && acc + mine[j] >= w.target) {
+      atomicMax(&s.chosen_digit, digit[j]);
+      break;
+    }
+    acc += mine[j];
+  }
+  __syncthreads();
+  const int chosen = s.chosen_digit;
+  if (chosen < 0) return -1;   // uniform across the block: every thread read the same value
+  acc = before;                // the owner of the chosen digit knows the weight above it
+  for (int j = 0; j < 2; ++j) {
+    if (digit[j] == chosen) s.chosen_above = acc;
+    acc += mine[j];
+  }
+  __syncthreads();
+  w.above = s.chosen_above;
+  if (in_bucket) *in_bucket = s.count[chosen];
+  __syncthreads();   // the histogram is cleared next
+  return chosen;
+}
+
+// One level of the key walk over src's keys >= floor_key that share the walk's prefix. With row_max the
+// pass also returns the max z of everything src holds.
+template <bool kWeighted, class Src>
+__device__ bool key_level(const Src& src, Walk& w, int level, uint32_t floor_key, float max_z, double fraction, Shared& s,
+                          uint32_t* in_bucket = nullptr, float* row_max = nullptr) {
+  const int shift = digit_shift(level), buckets = digit_count(level);
+  clear_histogram(s);
+  float m = -CUDART_INF_F;
+  src.for_each([&](float z) {
+    if (row_max) m = fmaxf(m, z);
+    const uint32_t key = order_key(z);
+    if (key < floor_key || (key & w.mask) != w.prefix) return;
+    const uint32_t digit = (key >> shift) & (buckets - 1);
+    atomicAdd(&s.count[digit], 1u);
+    if constexpr (kWeighted) {
+      if (const auto weight = fixed_weight(z, max_z)) atomicAdd(&s.weight[digit], weight);
+    }
+  });
+  if (row_max) *row_max = block_max(m, s);
+  __syncthreads();
+  const int chosen = choose_digit<kWeighted>(buckets, w, fraction, s, in_bucket);
+  if (chosen < 0) return false;
+  w.prefix |= static_cast<uint32_t>(chosen) << shift;
+  w.mask |= static_cast<uint32_t>(buckets - 1) << shift;
+  return true;
+}
+
+// The remaining levels; fraction applies to a walk that starts at level 0.
+template <bool kWeighted, class Src>
+__device__ bool key_walk(const Src& src, Walk& w, int from_level, uint32_t floor_key, float max_z, double fraction, Shared& s) {
+  for (int level = from_level; level < kLevels; ++level)
+    if (!key_level<kWeighted>(src, w, level, floor_key, max_z, level == 0 ? fraction : 0.0, s)) return false;
+  return true;
+}
+
+// src's values that pass `keep`, into s.list (the caller has counted them: at most kListCapacity).
+template <class Src, class Keep> __device__ ListZ gather(const Src& src, Keep keep, Shared& s) {
+  if (threadIdx.x == 0) s.list_size = 0;
+  __syncthreads();
+  src.for_each([&](float z) {
+    if (keep(z)) s.list[atomicAdd(&s.list_size, 1)] = z;
+  });
+  __syncthreads();
+  return ListZ{s.list, s.list_size};
+}
+
+// Top-p's first level when top-k is off: 2048 buckets of equal width in z over [max(min z, max z - 28.5),
+// max z], highest digit for the largest values. The key's top bits would put a near-flat row into a few
+// exponent buckets, where every atomic collides; equal widths spread it. Tokens of weight 0 go nowhere:
+// the walk never stops on them, as the target is at most the total weight.
+__device__ __forceinline__ int value_digit(float z, float max_z, float scale) {
+  if (fixed_weight(z, max_z) == 0) return -1;
+  return kBuckets - 1 - static_cast<int>(fminf(floorf((max_z - z) * scale), kBuckets - 1));
+}
+
+// Top-p alone: returns the key of the threshold, or false to keep every token.
+template <class T> __device__ bool top_p_key(const RowZ<T>& row, double top_p, Shared& s, uint32_t& out) {
+  float m = -CUDART_INF_F, lo = CUDART_INF_F;
+  row.for_each([&](float z) { m = fmaxf(m, z), lo = fminf(lo, z); });
+  m = block_max(m, s);
+  lo = -block_max(-lo, s);
+  if (m == -CUDART_INF_F || isnan(m)) return false;
+  const float range = m - fmaxf(lo, m - kLightest);
+  const float scale = range > 0.0f ? (kBuckets - 1) / range : 0.0f;
+  clear_histogram(s);
+  row.for_each([&](float z) {
+    const int d = value_digit(z, m, scale);
+    if (d < 0) return;
+    atomicAdd(&s.count[d], 1u);
+    atomicAdd(&s.weight[d], fixed_weight(z, m));
+  });
+  __syncthreads();
+  Walk w;
+  uint32_t in_bucket = 0;
+  const int chosen = choose_digit<true>(kBuckets, w, top_p, s, &in_bucket);
+  if (chosen < 0) return false;
+  if (in_bucket <= kListCapacity) {
+    // The chosen bucket's values are below everything of w.above: finish among them.
+    const ListZ list = gather(row, [&](float z) { return value_digit(z, m, scale) == chosen; }, s);
+    Walk rest;
+    rest.above = w.above, rest.target = w.target;
+    if (!key_walk<true>(list, rest, 0, 0u, m, 0.0, s)) return false;
+    out = rest.prefix;
+    return true;
+  }
+  Walk full;   // a bucket too full to gather (a row of many equal values): walk the whole row
+  if (!key_walk<true>(row, full, 0, 0u, m, top_p, s)) return false;
+  out = full.prefix;
   return true;
 }
 
 template <class T> __global__ void __launch_bounds__(kThreads) truncation_kernel(TruncationArgs a) {
   __shared__ Shared s;
   const int64_t r = blockIdx.x;
-  const T* logits = static_cast<const T*>(a.logits) + r * a.row_stride;
-  const int V = static_cast<int>(a.vocab);
-  const float inv_t = a.inv_temperature[r];
+  const RowZ<T> row{static_cast<const T*>(a.logits) + r * a.row_stride, static_cast<int>(a.vocab), a.inv_temperature[r]};
   const bool use_k = a.top_k[r] < a.vocab, use_p = a.top_p[r] < 1.0f;
   if (a.greedy[r] || (!use_k && !use_p)) {
     if (threadIdx.x == 0) a.keep_from[r] = -CUDART_INF_F;
     return;
   }
   uint32_t keep_key = 0;   // the smallest key: every token
-  float m = -CUDART_INF_F;
-  if (use_k) {
-    if (!select_key<false>(logits, V, inv_t, 0u, 0.0f, static_cast<unsigned long long>(a.top_k[r]), 0.0, s, keep_key, &m))
-      keep_key = 0;
-  } else if (use_p) {
-    for_each_z(logits, V, inv_t, [&](float z) { m = fmaxf(m, z); });
-    m = block_max(m, s);
+  if (!use_k) {
+    top_p_key(row, a.top_p[r], s, keep_key);
+  } else {
+    Walk k;
+    k.target = static_cast<unsigned long long>(a.top_k[r]);
+    uint32_t in_bucket = 0;
+    float m = -CUDART_INF_F;
+    if (key_level<false>(row, k, 0, 0u, 0.0f, 0.0, s, &in_bucket, &m)) {
+      const unsigned long long candidates = k.above + in_bucket;   // keys whose top digit is >= the chosen one
+      const uint32_t top_digit = k.prefix;
+      Walk p;
+      uint32_t p_key = 0;
+      bool p_ok = false;
+      if (candidates <= kListCapacity) {   // the top-k set and so top-p's: all of them in shared memory
+        const ListZ list = gather(row, [&](float z) { return order_key(z) >= top_digit; }, s);
+        Walk again;
+        again.target = k.target;
+        if (key_walk<false>(list, again, 0, 0u, 0.0f, 0.0, s)) keep_key = again.prefix;
+        if (use_p && m != -CUDART_INF_F) p_ok = key_walk<true>(list, p, 0, keep_key, m, a.top_p[r], s), p_key = p.prefix;
+      } else {
+        if (key_walk<false>(row, k, 1, 0u, 0.0f, 0.0, s)) keep_key = k.prefix;
+        if (use_p && m != -CUDART_INF_F) p_ok = key_walk<true>(row, p, 0, keep_key, m, a.top_p[r], s), p_key = p.prefix;
+      }
+      if (p_ok) keep_key = max(keep_key, p_key);
+    }
   }
-  uint32_t p_key = 0;
-  if (use_p && m != -CUDART_INF_F && select_key<true>(logits, V, inv_t, keep_key, m, 0, a.top_p[r], s, p_key))
-    keep_key = max(keep_key, p_key);
   if (threadIdx.x == 0) a.keep_from[r] = keep_key == 0 ? -CUDART_INF_F : key_value(keep_key);
 }
 

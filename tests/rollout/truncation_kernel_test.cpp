@@ -1,6 +1,7 @@
 // Top-k / top-p on CUDA (rollout/truncation_kernel.cu, then the fused draw): the thresholds give exactly
-// the kept set of a double-precision oracle written from the definition (ties in bf16 rows included), the
-// draws match the CPU chain and follow the truncated softmax, and the pair replays inside a CUDA graph.
+// the kept set of a double-precision oracle written from the definition (ties in bf16 rows included, and
+// a tie too large for the kernel's shared-memory candidates), the draws match the CPU chain and follow
+// the truncated softmax, and the pair replays inside a CUDA graph.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -47,6 +48,7 @@ TEST(TruncationKernelCuda, ThresholdsGiveTheExactKeptSet) {
         const int64_t B = static_cast<int64_t>(kinds.size()) + 2;
         auto logits = (torch::randn({B, V}) * scale).to(dtype);
         logits[B - 1].narrow(0, 0, V / 2).fill_(-INFINITY);          // a row with masked tokens
+        logits[B - 2].narrow(0, V / 4, V / 2).fill_(1.5);              // a tie of V / 2 tokens near the top
         const Batch b = make_batch(kinds, B, shift++);
         const auto cpu_rows = b.on(torch::kCPU, V);
         const auto thresholds = truncation_thresholds(logits.to(kCuda), b.on(kCuda, V)).cpu();

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "rollout/block_reduce.cuh"
+#include "rollout/float_order_key.cuh"
 #include "rollout/noise_hash.h"
 #include "rollout/sampler_kernel.h"
 
@@ -89,22 +91,6 @@ __device__ __forceinline__ Best warp_argmax(Best a) {
   return a;
 }
 
-// Block-wide reduction by `warp_reduce`; every thread gets the result, lanes past the last warp read
-// `identity`. Each shared array is used once per kernel, so no barrier is needed before it is written.
-template <int kThreads, class T, class WarpReduce>
-__device__ T block_reduce(T a, T* shared, T identity, WarpReduce warp_reduce) {
-  a = warp_reduce(a);
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  if (lane == 0) shared[warp] = a;
-  __syncthreads();
-  if (warp == 0) {
-    a = warp_reduce(lane < kThreads / 32 ? shared[lane] : identity);
-    if (lane == 0) shared[32] = a;   // a slot no lane reads above
-  }
-  __syncthreads();
-  return shared[32];
-}
-
 template <int kThreads> __device__ MaxSum block_merge(MaxSum a, MaxSum* shared) {
   return block_reduce<kThreads>(a, shared, MaxSum{-CUDART_INF_F, 0.0f}, [](MaxSum x) { return warp_merge(x); });
 }
@@ -113,17 +99,15 @@ template <int kThreads> __device__ Best block_argmax(Best a, Best* shared) {
   return block_reduce<kThreads>(a, shared, Best{-CUDART_INF_F, INT_MAX}, [](Best x) { return warp_argmax(x); });
 }
 
-// The largest of the warp's best scores. Floats map to uint32 in the same order (negative: flip every
-// bit; positive: flip the sign), so one redux.sync finds it. A NaN maps past +-inf and comes back NaN.
+// The largest of the warp's best scores: as order keys, one redux.sync finds it (a NaN stays NaN).
 __device__ __forceinline__ float warp_best_score(float s) {
-  const uint32_t b = __float_as_uint(s);
-  uint32_t key = b ^ (b >> 31 ? 0xffffffffu : 0x80000000u);
+  uint32_t key = float_order_key(s);
 #if __CUDA_ARCH__ >= 800
   key = __reduce_max_sync(kFullMask, key);
 #else
   for (int offset = 16; offset > 0; offset >>= 1) key = max(key, __shfl_xor_sync(kFullMask, key, offset));
 #endif
-  return __uint_as_float(key ^ (key >> 31 ? 0x80000000u : 0xffffffffu));
+  return float_from_order_key(key);
 }
 
 // Folds token v (scaled logit z) into the thread's best Gumbel-max score z - log E. W is a score some

@@ -16,30 +16,22 @@
 
 #include <cstdint>
 
+#include "rollout/block_reduce.cuh"
+#include "rollout/float_order_key.cuh"
 #include "rollout/truncation_kernel.h"
 
 namespace grpo {
 namespace {
 
 constexpr int kThreads = 1024;
-constexpr int kBuckets = 2048;        // the widest digit
-constexpr int kLevels = 3;            // key digits of 11, 11 and 10 bits: bits 31-21, 20-10, 9-0
-constexpr int kListCapacity = 4096;   // candidates kept in shared memory
-constexpr float kFixedOne = 1099511627776.0f;   // 2^40: the row's largest weight exp(0)
-constexpr float kLightest = 28.5f;    // z < max z - 28.42: the weight rounds to 0 (2^40 e^-28.42 = 0.5)
+constexpr int kBuckets = 2048;                 // the widest digit
+constexpr int kLevels = 3;                     // key digits of 11, 11 and 10 bits: bits 31-21, 20-10, 9-0
+constexpr int kListCapacity = 4096;            // candidates kept in shared memory
+constexpr float kFixedOne = 1099511627776.0f;  // 2^40: the row's largest weight exp(0)
+constexpr float kLightest = 28.5f;             // z < max z - 28.42: the weight rounds to 0 (2^40 e^-28.42 = 0.5)
 
 __device__ __forceinline__ int digit_shift(int level) { return level == 0 ? 21 : level == 1 ? 10 : 0; }
 __device__ __forceinline__ int digit_count(int level) { return level == 2 ? 1024 : 2048; }
-
-// Floats map to uint32 in the same order (negative: flip every bit; positive: flip the sign); -0 is
-// taken as +0 first so that the two zeros are one value, as float comparison has them.
-__device__ __forceinline__ uint32_t order_key(float z) {
-  const uint32_t b = __float_as_uint(z == 0.0f ? 0.0f : z);
-  return b ^ (b >> 31 ? 0xffffffffu : 0x80000000u);
-}
-__device__ __forceinline__ float key_value(uint32_t key) {
-  return __uint_as_float(key ^ (key >> 31 ? 0x80000000u : 0xffffffffu));
-}
 
 // exp(z - max z) in units of 2^-40; 0 below 0.5 units and for NaN.
 __device__ __forceinline__ unsigned long long fixed_weight(float z, float max_z) {
@@ -50,11 +42,13 @@ __device__ __forceinline__ unsigned long long fixed_weight(float z, float max_z)
 // The row's scaled logits: 16-byte loads when the row is aligned, then the rest. z is rounded once
 // (__fmul_rn), as the chain's fp32 multiply and the sampler kernel, so the threshold compares equal to the
 // sampler's z bit for bit.
-template <class T> struct RowZ {
+template <class T>
+struct RowZ {
   const T* logits;
   int V;
   float inv_t;
-  template <class Fn> __device__ void for_each(Fn&& fn) const {
+  template <class Fn>
+  __device__ void for_each(Fn&& fn) const {
     constexpr int kVec = 16 / sizeof(T);
     const int vectors = reinterpret_cast<uintptr_t>(logits) % 16 == 0 ? V / kVec : 0;
     for (int i = threadIdx.x; i < vectors; i += kThreads) {
@@ -74,7 +68,8 @@ template <class T> struct RowZ {
 struct ListZ {
   const float* z;
   int n;
-  template <class Fn> __device__ void for_each(Fn&& fn) const {
+  template <class Fn>
+  __device__ void for_each(Fn&& fn) const {
     for (int i = threadIdx.x; i < n; i += kThreads) fn(z[i]);
   }
 };
@@ -84,19 +79,16 @@ struct Shared {
   uint32_t count[kBuckets];
   float list[kListCapacity];
   unsigned long long warp_total[kThreads / 32];
-  float warp_max[kThreads / 32];
+  float warp_max[33];  // block_reduce's slots
   int chosen_digit, list_size;
   unsigned long long chosen_above;
 };
 
 __device__ float block_max(float x, Shared& s) {
-  for (int o = 16; o > 0; o >>= 1) x = fmaxf(x, __shfl_xor_sync(0xffffffffu, x, o));
-  if (threadIdx.x % 32 == 0) s.warp_max[threadIdx.x / 32] = x;
-  __syncthreads();
-  float m = s.warp_max[0];
-  for (int w = 1; w < kThreads / 32; ++w) m = fmaxf(m, s.warp_max[w]);
-  __syncthreads();
-  return m;
+  return block_reduce<kThreads>(x, s.warp_max, -CUDART_INF_F, [](float v) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+  });
 }
 
 // Exclusive prefix sum over the block's threads in thread order; afterwards s.warp_total holds each
@@ -132,7 +124,8 @@ struct Walk {
 // digit d with w.above + W(digits >= d) >= w.target. With fraction > 0 the target is first set to
 // ceil(fraction · (w.above + the histogram's total)). Returns the digit (-1: none) and moves w.above to
 // the weight above it; *in_bucket gets the chosen digit's count.
-template <bool kWeighted> __device__ int choose_digit(int buckets, Walk& w, double fraction, Shared& s, uint32_t* in_bucket) {
+template <bool kWeighted>
+__device__ int choose_digit(int buckets, Walk& w, double fraction, Shared& s, uint32_t* in_bucket) {
   // Thread t holds the digits buckets-1-2t and buckets-2-2t: thread order is descending digit order.
   unsigned long long mine[2] = {0, 0};
   int digit[2] = {-1, -1};
@@ -163,8 +156,8 @@ template <bool kWeighted> __device__ int choose_digit(int buckets, Walk& w, doub
   }
   __syncthreads();
   const int chosen = s.chosen_digit;
-  if (chosen < 0) return -1;   // uniform across the block: every thread read the same value
-  acc = before;                // the owner of the chosen digit knows the weight above it
+  if (chosen < 0) return -1;  // uniform across the block: every thread read the same value
+  acc = before;               // the owner of the chosen digit knows the weight above it
   for (int j = 0; j < 2; ++j) {
     if (digit[j] == chosen) s.chosen_above = acc;
     acc += mine[j];
@@ -172,21 +165,21 @@ template <bool kWeighted> __device__ int choose_digit(int buckets, Walk& w, doub
   __syncthreads();
   w.above = s.chosen_above;
   if (in_bucket) *in_bucket = s.count[chosen];
-  __syncthreads();   // the histogram is cleared next
+  __syncthreads();  // the histogram is cleared next
   return chosen;
 }
 
 // One level of the key walk over src's keys >= floor_key that share the walk's prefix. With row_max the
 // pass also returns the max z of everything src holds.
 template <bool kWeighted, class Src>
-__device__ bool key_level(const Src& src, Walk& w, int level, uint32_t floor_key, float max_z, double fraction, Shared& s,
-                          uint32_t* in_bucket = nullptr, float* row_max = nullptr) {
+__device__ bool key_level(const Src& src, Walk& w, int level, uint32_t floor_key, float max_z, double fraction,
+                          Shared& s, uint32_t* in_bucket = nullptr, float* row_max = nullptr) {
   const int shift = digit_shift(level), buckets = digit_count(level);
   clear_histogram(s);
   float m = -CUDART_INF_F;
   src.for_each([&](float z) {
     if (row_max) m = fmaxf(m, z);
-    const uint32_t key = order_key(z);
+    const uint32_t key = float_order_key(z);
     if (key < floor_key || (key & w.mask) != w.prefix) return;
     const uint32_t digit = (key >> shift) & (buckets - 1);
     atomicAdd(&s.count[digit], 1u);
@@ -205,14 +198,16 @@ __device__ bool key_level(const Src& src, Walk& w, int level, uint32_t floor_key
 
 // The remaining levels; fraction applies to a walk that starts at level 0.
 template <bool kWeighted, class Src>
-__device__ bool key_walk(const Src& src, Walk& w, int from_level, uint32_t floor_key, float max_z, double fraction, Shared& s) {
+__device__ bool key_walk(const Src& src, Walk& w, int from_level, uint32_t floor_key, float max_z, double fraction,
+                         Shared& s) {
   for (int level = from_level; level < kLevels; ++level)
     if (!key_level<kWeighted>(src, w, level, floor_key, max_z, level == 0 ? fraction : 0.0, s)) return false;
   return true;
 }
 
 // src's values that pass `keep`, into s.list (the caller has counted them: at most kListCapacity).
-template <class Src, class Keep> __device__ ListZ gather(const Src& src, Keep keep, Shared& s) {
+template <class Src, class Keep>
+__device__ ListZ gather(const Src& src, Keep keep, Shared& s) {
   if (threadIdx.x == 0) s.list_size = 0;
   __syncthreads();
   src.for_each([&](float z) {
@@ -232,7 +227,8 @@ __device__ __forceinline__ int value_digit(float z, float max_z, float scale) {
 }
 
 // Top-p alone: returns the key of the threshold, or false to keep every token.
-template <class T> __device__ bool top_p_key(const RowZ<T>& row, double top_p, Shared& s, uint32_t& out) {
+template <class T>
+__device__ bool top_p_key(const RowZ<T>& row, double top_p, Shared& s, uint32_t& out) {
   float m = -CUDART_INF_F, lo = CUDART_INF_F;
   row.for_each([&](float z) { m = fmaxf(m, z), lo = fminf(lo, z); });
   m = block_max(m, s);
@@ -254,29 +250,42 @@ template <class T> __device__ bool top_p_key(const RowZ<T>& row, double top_p, S
   if (chosen < 0) return false;
   if (in_bucket <= kListCapacity) {
     // The chosen bucket's values are below everything of w.above: finish among them.
-    const ListZ list = gather(row, [&](float z) { return value_digit(z, m, scale) == chosen; }, s);
-    Walk rest;
-    rest.above = w.above, rest.target = w.target;
-    if (!key_walk<true>(list, rest, 0, 0u, m, 0.0, s)) return false;
-    out = rest.prefix;
+    const ListZ list = gather(
+        row, [&](float z) { return value_digit(z, m, scale) == chosen; }, s);
+    if (!key_walk<true>(list, w, 0, 0u, m, 0.0, s)) return false;  // w: no digits yet, above and target set
+    out = w.prefix;
     return true;
   }
-  Walk full;   // a bucket too full to gather (a row of many equal values): walk the whole row
+  Walk full;  // a bucket too full to gather (a row of many equal values): walk the whole row
   if (!key_walk<true>(row, full, 0, 0u, m, top_p, s)) return false;
   out = full.prefix;
   return true;
 }
 
-template <class T> __global__ void __launch_bounds__(kThreads) truncation_kernel(TruncationArgs a) {
+// Top-k's walk over src from `from_level` on, then top-p's over src's keys at or above top-k's threshold;
+// returns the larger key (0: keep every token). src holds every key of the top-k set.
+template <class Src>
+__device__ uint32_t finish_top_k(const Src& src, Walk k, int from_level, bool use_p, float max_z, double top_p,
+                                 Shared& s) {
+  uint32_t key = 0;
+  if (key_walk<false>(src, k, from_level, 0u, 0.0f, 0.0, s)) key = k.prefix;
+  Walk p;
+  if (use_p && max_z != -CUDART_INF_F && key_walk<true>(src, p, 0, key, max_z, top_p, s)) key = max(key, p.prefix);
+  return key;
+}
+
+template <class T>
+__global__ void __launch_bounds__(kThreads) truncation_kernel(TruncationArgs a) {
   __shared__ Shared s;
   const int64_t r = blockIdx.x;
-  const RowZ<T> row{static_cast<const T*>(a.logits) + r * a.row_stride, static_cast<int>(a.vocab), a.inv_temperature[r]};
+  const RowZ<T> row{static_cast<const T*>(a.logits) + r * a.row_stride, static_cast<int>(a.vocab),
+                    a.inv_temperature[r]};
   const bool use_k = a.top_k[r] < a.vocab, use_p = a.top_p[r] < 1.0f;
   if (a.greedy[r] || (!use_k && !use_p)) {
     if (threadIdx.x == 0) a.keep_from[r] = -CUDART_INF_F;
     return;
   }
-  uint32_t keep_key = 0;   // the smallest key: every token
+  uint32_t keep_key = 0;  // the smallest key: every token
   if (!use_k) {
     top_p_key(row, a.top_p[r], s, keep_key);
   } else {
@@ -285,28 +294,23 @@ template <class T> __global__ void __launch_bounds__(kThreads) truncation_kernel
     uint32_t in_bucket = 0;
     float m = -CUDART_INF_F;
     if (key_level<false>(row, k, 0, 0u, 0.0f, 0.0, s, &in_bucket, &m)) {
-      const unsigned long long candidates = k.above + in_bucket;   // keys whose top digit is >= the chosen one
-      const uint32_t top_digit = k.prefix;
-      Walk p;
-      uint32_t p_key = 0;
-      bool p_ok = false;
-      if (candidates <= kListCapacity) {   // the top-k set and so top-p's: all of them in shared memory
-        const ListZ list = gather(row, [&](float z) { return order_key(z) >= top_digit; }, s);
+      if (k.above + in_bucket <= kListCapacity) {  // keys whose top digit is >= the chosen one: gather them
+        const uint32_t top_digit = k.prefix;
+        const ListZ list = gather(
+            row, [&](float z) { return float_order_key(z) >= top_digit; }, s);
         Walk again;
         again.target = k.target;
-        if (key_walk<false>(list, again, 0, 0u, 0.0f, 0.0, s)) keep_key = again.prefix;
-        if (use_p && m != -CUDART_INF_F) p_ok = key_walk<true>(list, p, 0, keep_key, m, a.top_p[r], s), p_key = p.prefix;
+        keep_key = finish_top_k(list, again, 0, use_p, m, a.top_p[r], s);
       } else {
-        if (key_walk<false>(row, k, 1, 0u, 0.0f, 0.0, s)) keep_key = k.prefix;
-        if (use_p && m != -CUDART_INF_F) p_ok = key_walk<true>(row, p, 0, keep_key, m, a.top_p[r], s), p_key = p.prefix;
+        keep_key = finish_top_k(row, k, 1, use_p, m, a.top_p[r], s);
       }
-      if (p_ok) keep_key = max(keep_key, p_key);
     }
   }
-  if (threadIdx.x == 0) a.keep_from[r] = keep_key == 0 ? -CUDART_INF_F : key_value(keep_key);
+  if (threadIdx.x == 0) a.keep_from[r] = keep_key == 0 ? -CUDART_INF_F : float_from_order_key(keep_key);
 }
 
-template <class T> void launch_typed(const TruncationArgs& a, cudaStream_t stream) {
+template <class T>
+void launch_typed(const TruncationArgs& a, cudaStream_t stream) {
   truncation_kernel<T><<<static_cast<unsigned>(a.rows), kThreads, 0, stream>>>(a);
 }
 

@@ -41,9 +41,16 @@ at::Tensor kernel_param(const at::Tensor& t, at::ScalarType dtype, int64_t width
   const bool shape_ok = width == 1 ? t.dim() == 1 : t.dim() == 2 && t.size(1) == width;
   TORCH_CHECK(t.scalar_type() == dtype && t.device() == logits.device() && shape_ok && t.size(0) == logits.size(0),
               "sample_tokens: SamplerRows::", name, " must be a [B", width == 1 ? "" : ", 2", "] ", dtype,
-              " tensor on ", logits.device(), " with B = ", logits.size(0), ", got ", t.scalar_type(), " ",
-              t.sizes(), " on ", t.device(), " (build rows with make_sampler_rows)");
+              " tensor on ", logits.device(), " with B = ", logits.size(0), ", got ", t.scalar_type(), " ", t.sizes(),
+              " on ", t.device(), " (build rows with make_sampler_rows)");
   return t.contiguous();
+}
+
+// Logits the kernels take: on CUDA, fp32 / bf16 / fp16, and 0 < V <= 2^30 (which keeps the kernels'
+// int token index, and index + blockDim, from overflowing).
+bool kernel_logits(const at::Tensor& logits) {
+  return logits.is_cuda() && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
+         logits.size(1) <= (int64_t{1} << 30);
 }
 
 // The kernels' view of the logits (unit stride along V; a row stride, as a [B, T, V] slice has, is fine)
@@ -224,8 +231,7 @@ SampledTokens sample_tokens_reference(const at::Tensor& logits, const SamplerRow
 at::Tensor truncation_thresholds(const at::Tensor& logits_in, const SamplerRows& rows) {
   check_logits(logits_in, rows);
 #ifdef GRPO_WITH_CUDA
-  TORCH_CHECK(logits_in.is_cuda() && kernel_dtype(logits_in.scalar_type()) && logits_in.size(1) > 0 &&
-                  logits_in.size(1) <= (int64_t{1} << 30),
+  TORCH_CHECK(kernel_logits(logits_in),
               "truncation_thresholds: needs [B, V] fp32 / bf16 / fp16 logits on CUDA with 0 < V <= 2^30, got ",
               logits_in.scalar_type(), " ", logits_in.sizes(), " on ", logits_in.device());
   const c10::cuda::CUDAGuard device_guard(logits_in.device());
@@ -238,10 +244,7 @@ at::Tensor truncation_thresholds(const at::Tensor& logits_in, const SamplerRows&
 SampledTokens sample_tokens(const at::Tensor& logits, const SamplerRows& rows) {
   check_logits(logits, rows);
 #ifdef GRPO_WITH_CUDA
-  // V <= 2^30 keeps the kernel's int token index (and index + blockDim) from overflowing.
-  if (logits.is_cuda() && fused_kernels_enabled() && kernel_dtype(logits.scalar_type()) && logits.size(1) > 0 &&
-      logits.size(1) <= (int64_t{1} << 30))
-    return sample_tokens_fused(logits, rows);
+  if (fused_kernels_enabled() && kernel_logits(logits)) return sample_tokens_fused(logits, rows);
 #endif
   return sample_tokens_reference(logits, rows);
 }

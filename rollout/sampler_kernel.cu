@@ -11,10 +11,10 @@
 #include <cstdint>
 #include <limits>
 
-#include "rollout/block_reduce.cuh"
 #include "rollout/float_order_key.cuh"
 #include "rollout/noise_hash.h"
 #include "rollout/sampler_kernel.h"
+#include "src/tensor/block_reduce.cuh"
 
 namespace grpo {
 namespace {
@@ -91,12 +91,12 @@ __device__ __forceinline__ Best warp_argmax(Best a) {
   return a;
 }
 
-template <int kThreads> __device__ MaxSum block_merge(MaxSum a, MaxSum* shared) {
-  return block_reduce<kThreads>(a, shared, MaxSum{-CUDART_INF_F, 0.0f}, [](MaxSum x) { return warp_merge(x); });
+__device__ MaxSum block_merge(MaxSum a, MaxSum* shared) {
+  return block_reduce(a, shared, MaxSum{-CUDART_INF_F, 0.0f}, [](MaxSum x) { return warp_merge(x); });
 }
 
-template <int kThreads> __device__ Best block_argmax(Best a, Best* shared) {
-  return block_reduce<kThreads>(a, shared, Best{-CUDART_INF_F, INT_MAX}, [](Best x) { return warp_argmax(x); });
+__device__ Best block_argmax(Best a, Best* shared) {
+  return block_reduce(a, shared, Best{-CUDART_INF_F, INT_MAX}, [](Best x) { return warp_argmax(x); });
 }
 
 // The largest of the warp's best scores: as order keys, one redux.sync finds it (a NaN stays NaN).
@@ -214,22 +214,22 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
     GreedyVisit g;
     scan_row<T, kThreads, true>(logits, V, inv_t, ms, g);
     best = g.best;
-    ms = block_merge<kThreads>(ms, sums);
+    ms = block_merge(ms, sums);
   } else {
     SampledVisit d{noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r])), lo, log_min_p, 0.0f, keep_from};
     if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and draw together
       scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
-      ms = block_merge<kThreads>(ms, sums);
+      ms = block_merge(ms, sums);
     } else {                            // min-p needs max z before the first keep test
       NoVisit none;
       scan_row<T, kThreads, true>(logits, V, inv_t, ms, none);
-      ms = block_merge<kThreads>(ms, sums);
+      ms = block_merge(ms, sums);
       d.max_z = ms.m;
       scan_row<T, kThreads, false>(logits, V, inv_t, ms, d);
     }
     best = d.best;
   }
-  best = block_argmax<kThreads>(best, bests);
+  best = block_argmax(best, bests);
   if (threadIdx.x == 0) {
     // A row whose every score is -inf (all masked) reaches here with index 0, as torch's argmax.
     const int tok = best.index < V ? best.index : 0;

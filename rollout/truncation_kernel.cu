@@ -16,9 +16,9 @@
 
 #include <cstdint>
 
-#include "rollout/block_reduce.cuh"
 #include "rollout/float_order_key.cuh"
 #include "rollout/truncation_kernel.h"
+#include "src/tensor/block_reduce.cuh"
 
 namespace grpo {
 namespace {
@@ -85,7 +85,7 @@ struct Shared {
 };
 
 __device__ float block_max(float x, Shared& s) {
-  return block_reduce<kThreads>(x, s.warp_max, -CUDART_INF_F, [](float v) {
+  return block_reduce(x, s.warp_max, -CUDART_INF_F, [](float v) {
     for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
     return v;
   });

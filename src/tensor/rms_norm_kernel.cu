@@ -6,28 +6,12 @@
 
 #include <cstdint>
 
+#include "src/tensor/block_reduce.cuh"
+
 namespace grpo {
 namespace {
 
 constexpr int kPerThread = 8;  // columns per thread in the backward kernel
-
-// Sum of `v` over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the sum.
-// `scratch` holds 33 floats; the trailing __syncthreads lets the caller reuse it at once.
-__device__ float block_sum(float v, float* scratch) {
-  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  if (lane == 0) scratch[warp] = v;
-  __syncthreads();
-  if (warp == 0) {
-    v = lane < static_cast<int>(blockDim.x / 32) ? scratch[lane] : 0.f;
-    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-    if (lane == 0) scratch[32] = v;
-  }
-  __syncthreads();
-  v = scratch[32];
-  __syncthreads();
-  return v;
-}
 
 template <class T>
 __global__ void __launch_bounds__(1024)

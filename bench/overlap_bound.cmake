@@ -3,5 +3,6 @@
 if(GRPO_WITH_CUDA)
   find_package(CUDAToolkit REQUIRED)
   add_executable(overlap_bound ${CMAKE_CURRENT_SOURCE_DIR}/overlap_bound.cu)
+  target_include_directories(overlap_bound PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(overlap_bound PRIVATE CUDA::cublas)
 endif()

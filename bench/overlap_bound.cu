@@ -18,15 +18,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "bench/check_cuda.h"
 
-#define CHECK_CUDA(x)                                                                             \
-  do {                                                                                            \
-    if (const auto status = (x); status != 0) {                                                   \
-      std::fprintf(stderr, "overlap_bound: %s failed with %d (line %d)\n", #x, int(status), __LINE__); \
-      std::exit(1);                                                                               \
-    }                                                                                             \
-  } while (0)
+namespace {
 
 constexpr int kThreads = 1024;
 constexpr int kLoadsInFlight = 8;              // 16-byte loads per thread per round: 128 KiB in flight per SM

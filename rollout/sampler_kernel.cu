@@ -27,7 +27,9 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();   // usable i
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kLog2CutMargin = 0.014355292977070041f;   // log2(1.01)
 // score = z - log E <= z + 16.636 (noise_hash.h): a token with z + kHeadroom < W scores below W
-// without its hash being drawn. Peaked logits (a trained model) skip almost every hash this way.
+// without its hash being drawn. The test runs once per load of kVec tokens, on their largest z: peaked
+// logits (a trained model) skip almost every load's hashes this way, and near-flat rows pay one test per
+// load instead of one per token.
 constexpr float kHeadroom = 16.7f;
 
 // 2^x as one MUFU.EX2 (subnormal results flush to 0, which never matters here).
@@ -35,6 +37,17 @@ __device__ __forceinline__ float exp2_fast(float x) {
   float y;
   asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
   return y;
+}
+
+// max(a, b) that returns NaN when either is NaN (fmaxf drops a NaN): a NaN z must never be skipped.
+__device__ __forceinline__ float max_keep_nan(float a, float b) {
+#if __CUDA_ARCH__ >= 800
+  float d;
+  asm("max.NaN.f32 %0, %1, %2;" : "=f"(d) : "f"(a), "f"(b));
+  return d;
+#else
+  return a != a || b != b ? CUDART_NAN_F : fmaxf(a, b);
+#endif
 }
 
 // Running (max m, Σ exp(z - m)) of a set of z; the empty set is (-inf, 0).
@@ -114,11 +127,11 @@ __device__ __forceinline__ float warp_best_score(float s) {
 // token of the warp already has, so a token scoring below W cannot be the row's winner: the final
 // argmax sees the same winner whether or not v is folded in. The cut keeps only tokens within 1% of
 // beating W (about 1 in 32·j on the warp's j-th pass for near-uniform logits) and computes the two
-// logarithms of the CPU specification for those alone; a NaN z or W is never cut.
+// logarithms of the CPU specification for those alone; a NaN z or W is never cut. (A token the load's
+// headroom test let through with z + kHeadroom < W is always cut: 1 - U >= 2^-24 > 1.01 e^-16.7.)
 // cut_offset = log2(1.01) - W log2(e), so 2^(z log2(e) + cut_offset) = 1.01 exp(z - W).
-__device__ __forceinline__ void consider_sampled(Best& best, float z, int v, float W, float cut_offset, uint32_t row,
+__device__ __forceinline__ void consider_sampled(Best& best, float z, int v, float cut_offset, uint32_t row,
                                                  uint32_t lo) {
-  if (z + kHeadroom < W) return;
   const uint32_t bits = noise_hash::token_bits(row, lo, static_cast<uint32_t>(v));
   if (noise_hash::one_minus_uniform(bits) > exp2_fast(fmaf(z, kLog2e, cut_offset))) return;
   const float s = z - noise_hash::log_exponential(bits);
@@ -126,21 +139,25 @@ __device__ __forceinline__ void consider_sampled(Best& best, float z, int v, flo
 }
 
 // What a pass does with each token: nothing (the sum-only pass of min-p rows), greedy argmax z, or the
-// Gumbel-max draw (optionally only over min-p's kept tokens). round_end runs on every lane after each
+// Gumbel-max draw (kFiltered: only over the tokens top-k / top-p and min-p keep). may_win(z) sees each
+// load's z first and says whether any of them can still win. round_end runs on every lane after each
 // round of the pass, so warp-collective work (warp_best_score) sees full warps.
 struct NoVisit {
+  template <int N> __device__ bool may_win(const float (&)[N]) const { return false; }
   __device__ void operator()(float, int) {}
   __device__ void round_end() {}
 };
 
 struct GreedyVisit {
   Best best{kNegInf, INT_MAX};
+  template <int N> __device__ bool may_win(const float (&)[N]) const { return true; }
   __device__ void operator()(float z, int v) {
     if (beats(z, v, best)) best = {z, v};
   }
   __device__ void round_end() {}
 };
 
+template <bool kFiltered>
 struct SampledVisit {
   uint32_t row, lo;
   float min_rel;     // keep z - max z >= min_rel (min-p); -inf keeps every token
@@ -149,9 +166,17 @@ struct SampledVisit {
   Best best{kNegInf, INT_MAX};
   float W = kNegInf;
   float cut_offset = -kNegInf;   // log2(1.01) - W log2(e)
+  // Every z + kHeadroom < W exactly when the largest one is (rounding is monotonic); NaN never is.
+  template <int N> __device__ bool may_win(const float (&z)[N]) const {
+    float top = z[0];
+#pragma unroll
+    for (int j = 1; j < N; ++j) top = max_keep_nan(top, z[j]);
+    return !(top + kHeadroom < W);
+  }
   __device__ void operator()(float z, int v) {
-    if ((keep_from == -CUDART_INF_F || z >= keep_from) && (min_rel == -CUDART_INF_F || z - max_z >= min_rel))
-      consider_sampled(best, z, v, W, cut_offset, row, lo);
+    if (!kFiltered ||
+        ((keep_from == -CUDART_INF_F || z >= keep_from) && (min_rel == -CUDART_INF_F || z - max_z >= min_rel)))
+      consider_sampled(best, z, v, cut_offset, row, lo);
   }
   __device__ void round_end() {
     W = warp_best_score(best.score);
@@ -178,8 +203,10 @@ __device__ void scan_row(const T* logits, int V, float inv_t, MaxSum& ms, Visit&
 #pragma unroll
       for (int j = 0; j < kVec; ++j) z[j] = __fmul_rn(to_float(chunk.e[j]), inv_t);
       if constexpr (kSum) push(ms, z);
+      if (visit.may_win(z)) {
 #pragma unroll
-      for (int j = 0; j < kVec; ++j) visit(z[j], i * kVec + j);
+        for (int j = 0; j < kVec; ++j) visit(z[j], i * kVec + j);
+      }
     }
     visit.round_end();
   }
@@ -188,7 +215,7 @@ __device__ void scan_row(const T* logits, int V, float inv_t, MaxSum& ms, Visit&
     if (v < V) {
       const float z[1] = {__fmul_rn(to_float(logits[v]), inv_t)};
       if constexpr (kSum) push(ms, z);
-      visit(z[0], v);
+      if (visit.may_win(z)) visit(z[0], v);
     }
     visit.round_end();
   }
@@ -216,18 +243,26 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
     best = g.best;
     ms = block_merge(ms, sums);
   } else {
-    SampledVisit d{noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r])), lo, log_min_p, 0.0f, keep_from};
-    if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and draw together
+    const uint32_t row = noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r]));
+    if (log_min_p == -CUDART_INF_F && keep_from == -CUDART_INF_F) {   // one pass over every token
+      SampledVisit<false> d{row, lo, log_min_p, 0.0f, keep_from};
       scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
       ms = block_merge(ms, sums);
+      best = d.best;
+    } else if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and the draw over the kept tokens
+      SampledVisit<true> d{row, lo, log_min_p, 0.0f, keep_from};
+      scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
+      ms = block_merge(ms, sums);
+      best = d.best;
     } else {                            // min-p needs max z before the first keep test
+      SampledVisit<true> d{row, lo, log_min_p, 0.0f, keep_from};
       NoVisit none;
       scan_row<T, kThreads, true>(logits, V, inv_t, ms, none);
       ms = block_merge(ms, sums);
       d.max_z = ms.m;
       scan_row<T, kThreads, false>(logits, V, inv_t, ms, d);
+      best = d.best;
     }
-    best = d.best;
   }
   best = block_argmax(best, bests);
   if (threadIdx.x == 0) {

@@ -15,6 +15,7 @@
 #include "rollout/noise_hash.h"
 #include "rollout/sampler_kernel.h"
 #include "src/tensor/block_reduce.cuh"
+#include "src/tensor/dependent_launch.cuh"
 
 namespace grpo {
 namespace {
@@ -223,6 +224,8 @@ __device__ void scan_row(const T* logits, int V, float inv_t, MaxSum& ms, Visit&
 
 template <class T, int kThreads>
 __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArgs a) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   __shared__ MaxSum sums[33];
   __shared__ Best bests[33];
   const int64_t r = blockIdx.x;
@@ -280,11 +283,11 @@ template <class T> void launch_typed(const FusedSamplerArgs& a, cudaStream_t str
   // arithmetic latency, not bandwidth, so it wants every thread slot of an SM busy: 1024 threads (about
   // 150 tokens each at V = 151,936), two blocks per SM. Small vocabularies need only a few warps.
   if (a.vocab >= 16384) {
-    fused_sampler_kernel<T, 1024><<<grid, 1024, 0, stream>>>(a);
+    launch_dependent(fused_sampler_kernel<T, 1024>, grid, 1024, 0, stream, a);
   } else if (a.vocab >= 2048) {
-    fused_sampler_kernel<T, 256><<<grid, 256, 0, stream>>>(a);
+    launch_dependent(fused_sampler_kernel<T, 256>, grid, 256, 0, stream, a);
   } else {
-    fused_sampler_kernel<T, 64><<<grid, 64, 0, stream>>>(a);
+    launch_dependent(fused_sampler_kernel<T, 64>, grid, 64, 0, stream, a);
   }
 }
 

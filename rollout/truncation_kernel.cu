@@ -19,6 +19,7 @@
 #include "rollout/float_order_key.cuh"
 #include "rollout/truncation_kernel.h"
 #include "src/tensor/block_reduce.cuh"
+#include "src/tensor/dependent_launch.cuh"
 
 namespace grpo {
 namespace {
@@ -276,6 +277,8 @@ __device__ uint32_t finish_top_k(const Src& src, Walk k, int from_level, bool us
 
 template <class T>
 __global__ void __launch_bounds__(kThreads) truncation_kernel(TruncationArgs a) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   __shared__ Shared s;
   const int64_t r = blockIdx.x;
   const RowZ<T> row{static_cast<const T*>(a.logits) + r * a.row_stride, static_cast<int>(a.vocab),
@@ -311,7 +314,7 @@ __global__ void __launch_bounds__(kThreads) truncation_kernel(TruncationArgs a) 
 
 template <class T>
 void launch_typed(const TruncationArgs& a, cudaStream_t stream) {
-  truncation_kernel<T><<<static_cast<unsigned>(a.rows), kThreads, 0, stream>>>(a);
+  launch_dependent(truncation_kernel<T>, static_cast<unsigned>(a.rows), kThreads, 0, stream, a);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
   src  <-  rewards  <-  trainer
 rollout/ and rewards/ never include each other; rewards/ and the torch-free parts of src/
 (src/util, src/config, src/tokenizer) never include LibTorch (they skip the torch PCH);
-nothing includes src/cli/. Every tests/<dir>/<name>_test.cpp names an existing <dir>/<name>.{h,cpp}.
+nothing includes src/cli/. Every tests/<dir>/<name>_test.cpp names an existing <dir>/<name>.{h,cuh,cpp,cu}.
 """
 import pathlib
 import re
@@ -27,7 +27,7 @@ FORBIDDEN = {
 EXEMPT = ("src/grpo.h", "src/grpo.cpp", "src/cli/")
 
 errors = []
-for path in sorted(p for ext in ("*.h", "*.cpp", "*.cu") for p in root.glob("**/" + ext)):
+for path in sorted(p for ext in ("*.h", "*.cuh", "*.cpp", "*.cu") for p in root.glob("**/" + ext)):
     rel = path.relative_to(root).as_posix()
     if rel.startswith((".venv/", "build", "tests/", ".devdeps/")):
         continue
@@ -54,7 +54,7 @@ for path in sorted(p for ext in ("*.h", "*.cpp") for p in root.glob("**/" + ext)
 for test in sorted(root.glob("tests/**/*_test.cpp")):
     rel = test.relative_to(root / "tests").as_posix()
     stem = rel[: -len("_test.cpp")]
-    if not any((root / (stem + ext)).exists() for ext in (".h", ".cpp", ".cu")):
+    if not any((root / (stem + ext)).exists() for ext in (".h", ".cuh", ".cpp", ".cu")):
         errors.append(f"tests/{rel}: no {stem}.h or {stem}.cpp to test: name a test after the file it tests")
 
 for e in errors:

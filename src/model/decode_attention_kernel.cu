@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "src/tensor/dependent_launch.cuh"
+
 namespace grpo {
 namespace {
 
@@ -116,6 +118,8 @@ __device__ __forceinline__ Merged merge_partials(int64_t n, MaxAt max_at, SumAt 
 
 template <class T, int D>
 __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAttentionArgs a) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   constexpr int kSteps = D / 16;  // k-steps of the score MMA = m-tiles of the output MMA
   constexpr int kStages = stages<D>();
   constexpr int kRow = row_bytes<D>();
@@ -280,6 +284,8 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
 // One CTA of D threads per (sequence, head): the merge over the splits' partials.
 template <class T, int D>
 __global__ void decode_attention_combine_kernel(DecodeAttentionArgs a) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t row = blockIdx.x;  // seq·H + head
   const int d = threadIdx.x;
   const float* pm = a.part_max + row * a.splits;
@@ -298,8 +304,9 @@ void launch_dim(const DecodeAttentionArgs& a, cudaStream_t stream) {
   }();
   (void)configured;  // a failure surfaces as the launch error, which the caller checks
   const dim3 grid(static_cast<unsigned>(a.n * a.kv_heads), static_cast<unsigned>(a.splits));
-  kernel<<<grid, kThreads, smem_bytes<D>(), stream>>>(a);
-  if (a.splits > 1) decode_attention_combine_kernel<T, D><<<static_cast<unsigned>(a.n * a.heads), D, 0, stream>>>(a);
+  launch_dependent(kernel, grid, kThreads, smem_bytes<D>(), stream, a);
+  if (a.splits > 1)
+    launch_dependent(decode_attention_combine_kernel<T, D>, static_cast<unsigned>(a.n * a.heads), D, 0, stream, a);
 }
 
 }  // namespace

@@ -2,10 +2,14 @@
 // (8 bf16/fp16 or 4 fp32 pairs per thread) when D/2, the row strides and the pointers allow.
 #include "src/model/rope_kernel.h"
 
+#include "src/tensor/dependent_launch.cuh"
+
 namespace grpo {
 namespace {
 
 template <class T, int N> __global__ void rope_kernel(RopeKernelArgs a, int64_t items) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t item = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; item < items; item += stride)
     rope_kernel_item<T, N>(a, item);
@@ -17,7 +21,7 @@ template <class T, int N> void launch_width(const RopeKernelArgs& a, cudaStream_
   constexpr int kThreads = 256;
   const int64_t blocks = (items + kThreads - 1) / kThreads;
   const unsigned grid = static_cast<unsigned>(blocks < 65536 ? blocks : 65536);  // larger T loops
-  rope_kernel<T, N><<<grid, kThreads, 0, stream>>>(a, items);
+  launch_dependent(rope_kernel<T, N>, grid, kThreads, 0, stream, a, items);
 }
 
 template <class T> void launch(const RopeKernelArgs& a, cudaStream_t stream) {

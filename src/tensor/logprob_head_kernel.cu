@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "src/tensor/logprob_head_kernel.h"
+#include "src/tensor/dependent_launch.cuh"
 
 namespace grpo {
 namespace {
@@ -93,6 +94,8 @@ __device__ __forceinline__ void for_row(const T* row, int64_t V, F&& f) {
 
 template <class T, int kThreads, bool kVector>
 __global__ void __launch_bounds__(kThreads) forward_kernel(LogProbHeadForwardArgs a) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t r = blockIdx.x;
   const T* row = static_cast<const T*>(a.logits) + r * a.row_stride;
   const float inv_t = a.inv_temperature;
@@ -111,6 +114,8 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(LogProbHeadForwardArg
 
 template <class T, int kThreads, bool kVector>
 __global__ void __launch_bounds__(kThreads) backward_kernel(LogProbHeadBackwardArgs a) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t r = blockIdx.x;
   const T* row = static_cast<const T*>(a.logits) + r * a.row_stride;
   T* out = static_cast<T*>(a.grad_logits) + r * a.grad_row_stride;
@@ -168,12 +173,12 @@ void launch_typed(const Args& a, bool vector, cudaStream_t stream) {
 
 template <class T, int kThreads, bool kVector> struct Forward {
   static void launch(unsigned grid, cudaStream_t stream, const LogProbHeadForwardArgs& a) {
-    forward_kernel<T, kThreads, kVector><<<grid, kThreads, 0, stream>>>(a);
+    launch_dependent(forward_kernel<T, kThreads, kVector>, grid, kThreads, 0, stream, a);
   }
 };
 template <class T, int kThreads, bool kVector> struct Backward {
   static void launch(unsigned grid, cudaStream_t stream, const LogProbHeadBackwardArgs& a) {
-    backward_kernel<T, kThreads, kVector><<<grid, kThreads, 0, stream>>>(a);
+    launch_dependent(backward_kernel<T, kThreads, kVector>, grid, kThreads, 0, stream, a);
   }
 };
 

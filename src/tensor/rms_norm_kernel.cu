@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "src/tensor/block_reduce.cuh"
+#include "src/tensor/dependent_launch.cuh"
 
 namespace grpo {
 namespace {
@@ -17,6 +18,8 @@ template <class T>
 __global__ void __launch_bounds__(1024)
     rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, float* __restrict__ rstd,
                     int64_t cols, float eps) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const T* row = x + blockIdx.x * cols;
   T* out = y + blockIdx.x * cols;
   __shared__ float scratch[33];
@@ -37,6 +40,8 @@ template <class T>
 __global__ void __launch_bounds__(1024)
     add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
                         T* __restrict__ s, T* __restrict__ y, int64_t cols, float eps) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t base = static_cast<int64_t>(blockIdx.x) * cols;
   __shared__ float scratch[33];
   float sum = 0.f;
@@ -60,6 +65,8 @@ template <class T, int kPer>
 __global__ void __launch_bounds__(1024)
     add_rms_norm_vector_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
                                T* __restrict__ s, T* __restrict__ y, int vectors, float eps) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   constexpr int kVec = 16 / sizeof(T);
   union Chunk {
     uint4 raw;
@@ -106,6 +113,8 @@ __global__ void __launch_bounds__(1024)
     rms_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ w, const float* __restrict__ rstd,
                              const T* __restrict__ g, T* __restrict__ grad_x, float* __restrict__ grad_w_partial,
                              int64_t rows, int64_t cols) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   __shared__ float scratch[33];
   float wv[kPerThread], acc_w[kPerThread];
 #pragma unroll
@@ -162,8 +171,8 @@ template <class T>
 void launch(const void* x, const void* w, void* y, float* rstd, int64_t rows, int64_t cols, float eps,
             cudaStream_t stream) {
   if (rows == 0) return;
-  rms_norm_kernel<T><<<static_cast<unsigned>(rows), forward_threads(cols), 0, stream>>>(
-      static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y), rstd, cols, eps);
+  launch_dependent(rms_norm_kernel<T>, static_cast<unsigned>(rows), forward_threads(cols), 0, stream,
+                   static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y), rstd, cols, eps);
 }
 
 constexpr int kAddNormVectorsPerThread = 4;
@@ -185,26 +194,23 @@ void launch_add(const void* x, const void* residual, const void* w, void* s, voi
     const auto* xt = static_cast<const T*>(x);
     const auto* rt = static_cast<const T*>(residual);
     const auto* wt = static_cast<const T*>(w);
-    if (per == 1)
-      add_rms_norm_vector_kernel<T, 1><<<static_cast<unsigned>(rows), threads, 0, stream>>>(
-          xt, rt, wt, static_cast<T*>(s), static_cast<T*>(y), v, eps);
-    else
-      add_rms_norm_vector_kernel<T, kAddNormVectorsPerThread><<<static_cast<unsigned>(rows), threads, 0, stream>>>(
-          xt, rt, wt, static_cast<T*>(s), static_cast<T*>(y), v, eps);
+    const auto kernel = per == 1 ? add_rms_norm_vector_kernel<T, 1> : add_rms_norm_vector_kernel<T, kAddNormVectorsPerThread>;
+    launch_dependent(kernel, static_cast<unsigned>(rows), threads, 0, stream, xt, rt, wt, static_cast<T*>(s),
+                     static_cast<T*>(y), v, eps);
     return;
   }
-  add_rms_norm_kernel<T><<<static_cast<unsigned>(rows), forward_threads(cols), 0, stream>>>(
-      static_cast<const T*>(x), static_cast<const T*>(residual), static_cast<const T*>(w), static_cast<T*>(s),
-      static_cast<T*>(y), cols, eps);
+  launch_dependent(add_rms_norm_kernel<T>, static_cast<unsigned>(rows), forward_threads(cols), 0, stream,
+                   static_cast<const T*>(x), static_cast<const T*>(residual), static_cast<const T*>(w),
+                   static_cast<T*>(s), static_cast<T*>(y), cols, eps);
 }
 
 template <class T>
 void launch_backward(const void* x, const void* w, const float* rstd, const void* g, void* grad_x,
                      float* grad_w_partial, int64_t rows, int64_t cols, int blocks, cudaStream_t stream) {
   if (rows == 0 || blocks == 0) return;
-  rms_norm_backward_kernel<T><<<static_cast<unsigned>(blocks), backward_threads(cols), 0, stream>>>(
-      static_cast<const T*>(x), static_cast<const T*>(w), rstd, static_cast<const T*>(g), static_cast<T*>(grad_x),
-      grad_w_partial, rows, cols);
+  launch_dependent(rms_norm_backward_kernel<T>, static_cast<unsigned>(blocks), backward_threads(cols), 0, stream,
+                   static_cast<const T*>(x), static_cast<const T*>(w), rstd, static_cast<const T*>(g),
+                   static_cast<T*>(grad_x), grad_w_partial, rows, cols);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <type_traits>
 
+#include "src/tensor/dependent_launch.cuh"
+
 namespace grpo {
 namespace {
 
@@ -27,6 +29,8 @@ template <class T, int N> __device__ __forceinline__ void store(T* p, const Pack
 template <class T, int N>
 __global__ void swiglu_kernel(const T* __restrict__ gate, int64_t ld_gate, const T* __restrict__ up, int64_t ld_up,
                               T* __restrict__ y, int64_t rows, int64_t cols) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * N;
   if (c >= cols) return;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
@@ -46,6 +50,8 @@ template <class T, int N>
 __global__ void swiglu_backward_kernel(const T* __restrict__ gate, int64_t ld_gate, const T* __restrict__ up,
                                        int64_t ld_up, const T* __restrict__ g, T* __restrict__ grad_gate,
                                        T* __restrict__ grad_up, int64_t ld_grad, int64_t rows, int64_t cols) {
+  wait_for_prior_kernel();
+  allow_dependent_launch();
   const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * N;
   if (c >= cols) return;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
@@ -98,8 +104,9 @@ void launch_swiglu(const void* gate, int64_t ld_gate, const void* up, int64_t ld
   with_kernel_type(dtype, [&](auto t) {
     using T = decltype(t);
     with_pack_width<T>(packs_fit<T>({gate, up, y}, {cols, ld_gate, ld_up}), [&](auto vec) {
-      swiglu_kernel<T, decltype(vec)::value><<<grid_for(rows, cols, vec), kThreads, 0, stream>>>(
-          static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<T*>(y), rows, cols);
+      launch_dependent(swiglu_kernel<T, decltype(vec)::value>, grid_for(rows, cols, vec), kThreads, 0, stream,
+                       static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<T*>(y),
+                       rows, cols);
     });
   });
 }
@@ -112,9 +119,10 @@ void launch_swiglu_backward(const void* gate, int64_t ld_gate, const void* up, i
     using T = decltype(t);
     const bool fits = packs_fit<T>({gate, up, g, grad_gate, grad_up}, {cols, ld_gate, ld_up, ld_grad});
     with_pack_width<T>(fits, [&](auto vec) {
-      swiglu_backward_kernel<T, decltype(vec)::value><<<grid_for(rows, cols, vec), kThreads, 0, stream>>>(
-          static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up, static_cast<const T*>(g),
-          static_cast<T*>(grad_gate), static_cast<T*>(grad_up), ld_grad, rows, cols);
+      launch_dependent(swiglu_backward_kernel<T, decltype(vec)::value>, grid_for(rows, cols, vec), kThreads, 0,
+                       stream, static_cast<const T*>(gate), ld_gate, static_cast<const T*>(up), ld_up,
+                       static_cast<const T*>(g), static_cast<T*>(grad_gate), static_cast<T*>(grad_up), ld_grad, rows,
+                       cols);
     });
   });
 }

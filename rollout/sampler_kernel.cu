@@ -224,8 +224,7 @@ __device__ void scan_row(const T* logits, int V, float inv_t, MaxSum& ms, Visit&
 
 template <class T, int kThreads>
 __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArgs a) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   __shared__ MaxSum sums[33];
   __shared__ Best bests[33];
   const int64_t r = blockIdx.x;
@@ -239,24 +238,21 @@ __global__ void __launch_bounds__(kThreads) fused_sampler_kernel(FusedSamplerArg
   const auto lo = static_cast<uint32_t>(a.keys[2 * r]), hi = static_cast<uint32_t>(a.keys[2 * r + 1]);
 
   MaxSum ms{-CUDART_INF_F, 0.0f};
+  // One pass: the sum-exp and the visit's pick together.
+  const auto one_pass = [&](auto visit) {
+    scan_row<T, kThreads, true>(logits, V, inv_t, ms, visit);
+    ms = block_merge(ms, sums);
+    return visit.best;
+  };
   Best best;
   if (greedy) {
-    GreedyVisit g;
-    scan_row<T, kThreads, true>(logits, V, inv_t, ms, g);
-    best = g.best;
-    ms = block_merge(ms, sums);
+    best = one_pass(GreedyVisit{});
   } else {
     const uint32_t row = noise_hash::row_hash(lo, hi, static_cast<uint32_t>(a.steps[r]));
-    if (log_min_p == -CUDART_INF_F && keep_from == -CUDART_INF_F) {   // one pass over every token
-      SampledVisit<false> d{row, lo, log_min_p, 0.0f, keep_from};
-      scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
-      ms = block_merge(ms, sums);
-      best = d.best;
-    } else if (log_min_p == -CUDART_INF_F) {   // one pass: sum-exp and the draw over the kept tokens
-      SampledVisit<true> d{row, lo, log_min_p, 0.0f, keep_from};
-      scan_row<T, kThreads, true>(logits, V, inv_t, ms, d);
-      ms = block_merge(ms, sums);
-      best = d.best;
+    if (log_min_p == -CUDART_INF_F && keep_from == -CUDART_INF_F) {   // the draw over every token
+      best = one_pass(SampledVisit<false>{row, lo, log_min_p, 0.0f, keep_from});
+    } else if (log_min_p == -CUDART_INF_F) {   // the draw over the tokens top-k / top-p keep
+      best = one_pass(SampledVisit<true>{row, lo, log_min_p, 0.0f, keep_from});
     } else {                            // min-p needs max z before the first keep test
       SampledVisit<true> d{row, lo, log_min_p, 0.0f, keep_from};
       NoVisit none;

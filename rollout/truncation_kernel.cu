@@ -277,8 +277,7 @@ __device__ uint32_t finish_top_k(const Src& src, Walk k, int from_level, bool us
 
 template <class T>
 __global__ void __launch_bounds__(kThreads) truncation_kernel(TruncationArgs a) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   __shared__ Shared s;
   const int64_t r = blockIdx.x;
   const RowZ<T> row{static_cast<const T*>(a.logits) + r * a.row_stride, static_cast<int>(a.vocab),

@@ -118,8 +118,7 @@ __device__ __forceinline__ Merged merge_partials(int64_t n, MaxAt max_at, SumAt 
 
 template <class T, int D>
 __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAttentionArgs a) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   constexpr int kSteps = D / 16;  // k-steps of the score MMA = m-tiles of the output MMA
   constexpr int kStages = stages<D>();
   constexpr int kRow = row_bytes<D>();
@@ -284,8 +283,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
 // One CTA of D threads per (sequence, head): the merge over the splits' partials.
 template <class T, int D>
 __global__ void decode_attention_combine_kernel(DecodeAttentionArgs a) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t row = blockIdx.x;  // seq·H + head
   const int d = threadIdx.x;
   const float* pm = a.part_max + row * a.splits;

@@ -8,8 +8,7 @@ namespace grpo {
 namespace {
 
 template <class T, int N> __global__ void rope_kernel(RopeKernelArgs a, int64_t items) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t item = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; item < items; item += stride)
     rope_kernel_item<T, N>(a, item);

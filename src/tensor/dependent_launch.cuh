@@ -3,14 +3,13 @@
 // A decode step is ~230 kernels in one CUDA graph, most of them a few microseconds long, so the time between
 // one kernel's last block and the next kernel's first one is a visible share of the step. A kernel launched
 // with launch_dependent() may be scheduled as soon as every block of the kernel before it in the stream has
-// exited or called allow_dependent_launch(); it must call wait_for_prior_kernel() before it touches global
-// memory that the earlier kernel reads or writes. wait_for_prior_kernel() returns once the earlier kernel has
-// completed and its writes are visible, so a kernel that calls it first, before any global access, is
-// correct whatever precedes it. Captured into a graph, the launch becomes a programmatic edge.
+// exited or let its dependents launch; every such kernel calls start_after_prior_kernel() first, before it
+// touches global memory. That returns once the earlier kernel has completed and its writes are visible, so
+// the kernel is correct whatever precedes it. Captured into a graph, the launch becomes a programmatic edge.
 //
 // Where the device or the earlier node does not support it (pre-Hopper, a memset node), the launch is an
-// ordinary stream-ordered one and both device calls do nothing. GRPO_DEPENDENT_LAUNCH=0 turns the attribute
-// off, for A/B runs.
+// ordinary stream-ordered one and start_after_prior_kernel() returns at once. GRPO_DEPENDENT_LAUNCH=0 turns
+// the attribute off, for A/B runs.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -20,17 +19,12 @@
 
 namespace grpo {
 
-__device__ __forceinline__ void wait_for_prior_kernel() {
+// Waits for the kernel before this one to complete, then lets the next kernel's blocks be scheduled once
+// every block of this one has got here. Those blocks wait here in turn for this kernel to complete, so
+// letting them launch early is safe; it only lends them the SM slots this kernel's last wave leaves free.
+__device__ __forceinline__ void start_after_prior_kernel() {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   asm volatile("griddepcontrol.wait;\n" ::: "memory");
-#endif
-}
-
-// Lets the next kernel's blocks be scheduled once every block of this one has called it. They still wait in
-// wait_for_prior_kernel() for this kernel to complete, so calling it early is safe; it only lends them SM
-// slots this kernel's last wave leaves free.
-__device__ __forceinline__ void allow_dependent_launch() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
 #endif
 }

@@ -94,8 +94,7 @@ __device__ __forceinline__ void for_row(const T* row, int64_t V, F&& f) {
 
 template <class T, int kThreads, bool kVector>
 __global__ void __launch_bounds__(kThreads) forward_kernel(LogProbHeadForwardArgs a) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t r = blockIdx.x;
   const T* row = static_cast<const T*>(a.logits) + r * a.row_stride;
   const float inv_t = a.inv_temperature;
@@ -114,8 +113,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(LogProbHeadForwardArg
 
 template <class T, int kThreads, bool kVector>
 __global__ void __launch_bounds__(kThreads) backward_kernel(LogProbHeadBackwardArgs a) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t r = blockIdx.x;
   const T* row = static_cast<const T*>(a.logits) + r * a.row_stride;
   T* out = static_cast<T*>(a.grad_logits) + r * a.grad_row_stride;

@@ -18,8 +18,7 @@ template <class T>
 __global__ void __launch_bounds__(1024)
     rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, float* __restrict__ rstd,
                     int64_t cols, float eps) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const T* row = x + blockIdx.x * cols;
   T* out = y + blockIdx.x * cols;
   __shared__ float scratch[33];
@@ -40,8 +39,7 @@ template <class T>
 __global__ void __launch_bounds__(1024)
     add_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
                         T* __restrict__ s, T* __restrict__ y, int64_t cols, float eps) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t base = static_cast<int64_t>(blockIdx.x) * cols;
   __shared__ float scratch[33];
   float sum = 0.f;
@@ -65,8 +63,7 @@ template <class T, int kPer>
 __global__ void __launch_bounds__(1024)
     add_rms_norm_vector_kernel(const T* __restrict__ x, const T* __restrict__ residual, const T* __restrict__ w,
                                T* __restrict__ s, T* __restrict__ y, int vectors, float eps) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   constexpr int kVec = 16 / sizeof(T);
   union Chunk {
     uint4 raw;
@@ -113,8 +110,7 @@ __global__ void __launch_bounds__(1024)
     rms_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ w, const float* __restrict__ rstd,
                              const T* __restrict__ g, T* __restrict__ grad_x, float* __restrict__ grad_w_partial,
                              int64_t rows, int64_t cols) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   __shared__ float scratch[33];
   float wv[kPerThread], acc_w[kPerThread];
 #pragma unroll
@@ -194,7 +190,8 @@ void launch_add(const void* x, const void* residual, const void* w, void* s, voi
     const auto* xt = static_cast<const T*>(x);
     const auto* rt = static_cast<const T*>(residual);
     const auto* wt = static_cast<const T*>(w);
-    const auto kernel = per == 1 ? add_rms_norm_vector_kernel<T, 1> : add_rms_norm_vector_kernel<T, kAddNormVectorsPerThread>;
+    const auto kernel =
+        per == 1 ? add_rms_norm_vector_kernel<T, 1> : add_rms_norm_vector_kernel<T, kAddNormVectorsPerThread>;
     launch_dependent(kernel, static_cast<unsigned>(rows), threads, 0, stream, xt, rt, wt, static_cast<T*>(s),
                      static_cast<T*>(y), v, eps);
     return;

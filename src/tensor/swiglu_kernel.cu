@@ -29,8 +29,7 @@ template <class T, int N> __device__ __forceinline__ void store(T* p, const Pack
 template <class T, int N>
 __global__ void swiglu_kernel(const T* __restrict__ gate, int64_t ld_gate, const T* __restrict__ up, int64_t ld_up,
                               T* __restrict__ y, int64_t rows, int64_t cols) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * N;
   if (c >= cols) return;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
@@ -50,8 +49,7 @@ template <class T, int N>
 __global__ void swiglu_backward_kernel(const T* __restrict__ gate, int64_t ld_gate, const T* __restrict__ up,
                                        int64_t ld_up, const T* __restrict__ g, T* __restrict__ grad_gate,
                                        T* __restrict__ grad_up, int64_t ld_grad, int64_t rows, int64_t cols) {
-  wait_for_prior_kernel();
-  allow_dependent_launch();
+  start_after_prior_kernel();
   const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * N;
   if (c >= cols) return;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {

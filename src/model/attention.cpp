@@ -29,17 +29,18 @@ bool grouped_decode_enabled() {
 at::Tensor flash_varlen(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cu_q,
                         const at::Tensor& cu_k, int64_t max_q, int64_t max_k, double scale,
                         const std::optional<at::Tensor>& seqused_k, bool causal = true) {
-  auto out = at::_flash_attention_forward(q.contiguous(), k.contiguous(), v.contiguous(), std::optional<at::Tensor>(cu_q), std::optional<at::Tensor>(cu_k),
-                                          max_q, max_k, /*dropout_p=*/0.0, causal,
-                                          /*return_debug_mask=*/false, std::optional<double>(scale),
-                                          std::optional<int64_t>(), std::optional<int64_t>(), seqused_k,
-                                          std::optional<at::Tensor>());
+  auto out =
+      at::_flash_attention_forward(q.contiguous(), k.contiguous(), v.contiguous(), std::optional<at::Tensor>(cu_q),
+                                   std::optional<at::Tensor>(cu_k), max_q, max_k, /*dropout_p=*/0.0, causal,
+                                   /*return_debug_mask=*/false, std::optional<double>(scale), std::optional<int64_t>(),
+                                   std::optional<int64_t>(), seqused_k, std::optional<at::Tensor>());
   return std::get<0>(out);
 }
 
 // Exact attention of q [Lq, H, D] over k, v [Lk, KVH, D], query j at absolute position offset + j
 // seeing keys 0..offset+j. fp32 softmax inside SDPA's math path on CPU.
-at::Tensor exact_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t offset, double scale) {
+at::Tensor exact_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t offset,
+                           double scale) {
   const int64_t heads = q.size(1), lq = q.size(0), lk = k.size(0);
   auto qh = q.transpose(0, 1).unsqueeze(0);  // [1, H, Lq, D]
   auto kh = expand_kv(k, heads).transpose(0, 1).unsqueeze(0);
@@ -103,7 +104,8 @@ at::Tensor packed_causal_attention(const at::Tensor& q, const at::Tensor& k, con
   std::vector<at::Tensor> outs;
   int64_t start = 0;
   for (int64_t len : batch.lengths) {
-    outs.push_back(exact_attention(q.narrow(0, start, len), k.narrow(0, start, len), v.narrow(0, start, len), 0, scale));
+    outs.push_back(
+        exact_attention(q.narrow(0, start, len), k.narrow(0, start, len), v.narrow(0, start, len), 0, scale));
     start += len;
   }
   return outs.size() == 1 ? outs[0] : torch::cat(outs, 0);
@@ -117,7 +119,8 @@ at::Tensor cached_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
     const bool needs_grad = at::GradMode::is_enabled() && q.requires_grad();
     if (!needs_grad && step.max_q == 1 && q.size(0) == step.seqused_k.size(0) &&
         decode_attention_supported(q, k_cache, v_cache))
-      return decode_attention(q, k_cache, v_cache, step.cu_seqlens_k, step.seqused_k, scale);
+      return decode_attention(q, k_cache, v_cache, step.cu_seqlens_k, step.seqused_k, scale,
+                              {step.suffix_begin, step.prefix_groups});
     if (flash_native_gqa()) {
       const auto flat = [&](const at::Tensor& c) { return c.view({-1, c.size(2), c.size(3)}); };
       if (step.max_q == 1 && heads > k_cache.size(2) && grouped_decode_enabled())

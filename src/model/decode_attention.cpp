@@ -26,6 +26,10 @@ constexpr int64_t kMinSplitKeys = 64;
 // batch that already does (B = 256 with 2 KV heads: 512 CTAs, one wave at D = 64), since each split
 // beyond one costs a partial write and the merge kernel.
 constexpr int64_t kCtasPerSm = 3;
+// Shared-prefix chunks: a group row's CTAs each take one chunk, so short chunks spread a few groups over the
+// GPU; each chunk costs its members a partial write and a merge read, so at most 16 per row. Chunks are whole
+// 64-key stages of the prefix kernel.
+constexpr int64_t kMinPrefixChunk = 128, kPrefixStageKeys = 64;
 // The kernel reads rows with 16-byte vector loads.
 bool aligned16(const at::Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0; }
 }  // namespace
@@ -38,6 +42,14 @@ DecodeSplits decode_attention_splits(int64_t n, int64_t kv_heads, int64_t capaci
   s.splits = std::clamp<int64_t>(want, 1, most);
   s.split_len = (capacity + s.splits - 1) / s.splits;
   return s;
+}
+
+int64_t decode_attention_max_members(int64_t head_dim) {
+#ifdef GRPO_WITH_CUDA
+  return shared_prefix_max_members(head_dim);
+#else
+  return head_dim <= 64 ? 16 : 8;
+#endif
 }
 
 bool decode_attention_supported(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache) {
@@ -59,11 +71,13 @@ bool decode_attention_supported(const at::Tensor& q, const at::Tensor& k_cache, 
 }
 
 at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,
-                            const at::Tensor& row_start, const at::Tensor& seqused, double scale) {
+                            const at::Tensor& row_start, const at::Tensor& seqused, double scale,
+                            const PrefixGroups& groups) {
   if (!decode_attention_supported(q, k_cache, v_cache))
-    fail("decode_attention: unsupported input (q {} {} on {}, cache {}). HINT: call cached_attention, which falls "
-         "back to FlashAttention or the exact path",
-         c10::str(q.sizes()), dtype_name(q.scalar_type()), q.device().str(), c10::str(k_cache.sizes()));
+    fail(
+        "decode_attention: unsupported input (q {} {} on {}, cache {}). HINT: call cached_attention, which falls "
+        "back to FlashAttention or the exact path",
+        c10::str(q.sizes()), dtype_name(q.scalar_type()), q.device().str(), c10::str(k_cache.sizes()));
 #ifdef GRPO_WITH_CUDA
   const int64_t n = q.size(0), heads = q.size(1), dim = q.size(2);
   const int64_t kv_heads = k_cache.size(2), capacity = k_cache.size(1);
@@ -71,6 +85,19 @@ at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
       seqused.numel() < n || !row_start.is_cuda() || !seqused.is_cuda())
     fail("decode_attention: row_start and seqused must be int32 CUDA tensors of at least {} entries (got {} and {})", n,
          row_start.numel(), seqused.numel());
+  const bool shared = groups.suffix_begin.defined();
+  if (shared) {
+    const auto& sb = groups.suffix_begin;
+    const auto& t = groups.table;
+    if (sb.scalar_type() != torch::kInt || !sb.is_cuda() || !sb.is_contiguous() || sb.numel() < n || !t.defined() ||
+        t.scalar_type() != torch::kInt || !t.is_cuda() || t.dim() != 2 || !t.is_contiguous() || t.size(1) < 3 ||
+        t.size(1) - 2 > decode_attention_max_members(dim))
+      fail(
+          "decode_attention: prefix groups must be contiguous int32 CUDA tensors, suffix_begin of at least {} entries "
+          "and a "
+          "contiguous table of 2 + at most {} members per row (got {} and {})",
+          n, decode_attention_max_members(dim), c10::str(sb.sizes()), t.defined() ? c10::str(t.sizes()) : "none");
+  }
   auto qc = q.contiguous();
   if (!aligned16(qc)) qc = qc.clone();  // a view at an odd storage offset
   const auto rows = row_start.contiguous(), used = seqused.contiguous();
@@ -78,11 +105,22 @@ at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
   const int64_t sms = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
   const auto split = decode_attention_splits(n, kv_heads, capacity, sms);
   DecodeAttentionArgs a;
+  if (shared) {
+    a.suffix_begin = groups.suffix_begin.data_ptr<int32_t>();
+    a.groups = groups.table.data_ptr<int32_t>();
+    a.max_groups = groups.table.size(0), a.group_width = groups.table.size(1);
+    const int64_t parts =
+        std::min<int64_t>(kDecodeAttentionMaxPrefixParts, (capacity + kMinPrefixChunk - 1) / kMinPrefixChunk);
+    const int64_t stages = ((capacity + parts - 1) / parts + kPrefixStageKeys - 1) / kPrefixStageKeys;
+    a.prefix_chunk = stages * kPrefixStageKeys;
+    a.prefix_parts = (capacity + a.prefix_chunk - 1) / a.prefix_chunk;
+  }
+  a.parts = a.prefix_parts + split.splits;
   at::Tensor part_acc, part_ms;
-  if (split.splits > 1) {
+  if (a.parts > 1) {
     const auto f32 = q.options().dtype(torch::kFloat);
-    part_acc = torch::empty({n, heads, split.splits, dim}, f32);
-    part_ms = torch::empty({2, n, heads, split.splits}, f32);
+    part_acc = torch::empty({n, heads, a.parts, dim}, f32);
+    part_ms = torch::empty({2, n, heads, a.parts}, f32);
     a.part_acc = part_acc.data_ptr<float>();
     a.part_max = part_ms[0].data_ptr<float>();
     a.part_sum = part_ms[1].data_ptr<float>();
@@ -100,7 +138,7 @@ at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
   C10_CUDA_KERNEL_LAUNCH_CHECK();
   return out;
 #else
-  (void)row_start, (void)seqused, (void)scale;
+  (void)row_start, (void)seqused, (void)scale, (void)groups;
   return {};
 #endif
 }

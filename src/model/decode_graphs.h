@@ -19,6 +19,7 @@
 
 #include "src/model/causal_lm.h"
 #include "src/model/kv_cache.h"
+#include "src/model/prefix_sharing.h"
 
 namespace grpo {
 
@@ -36,21 +37,32 @@ class DecodeGraphs {
 
   // Same contract as CausalLM::forward_cached with counts all 1: input_ids [n] int64 on the device;
   // returns logits [n, V] in the model dtype (not widened to fp32: the sampler reads them as they are).
-  // The result is a view of the bucket's static output: read it before the next call.
+  // The result is a view of the bucket's static output: read it before the next call. With `sharing`, rows whose
+  // slots share at least kMinSharedKeys prompt keys read them once per group (a second graph per bucket).
   at::Tensor forward(const at::Tensor& input_ids, const std::vector<int64_t>& slots,
-                     const std::vector<int64_t>& positions);
+                     const std::vector<int64_t>& positions, const PrefixSharing* sharing = nullptr);
+
+  // Below this many shared keys a group's rows read their prompt keys one by one: the group pass saves less than
+  // its partial writes and merge cost (H100, B = 1024, G = 8: 0.97x the per-row attention at 128 shared keys of
+  // 640, 1.06x at 256; docs/benchmarks.md).
+  static constexpr int64_t kMinSharedKeys = 192;
 
   int64_t graphs_captured() const;
+  // Steps that read shared prefixes once per group.
+  int64_t shared_prefix_steps() const { return shared_steps_; }
+
+  struct Bucket;  // one batch size's static buffers and graph (decode_graphs.cpp)
 
  private:
-  struct Bucket;
-  Bucket& bucket_for(int64_t n);
+  Bucket& bucket_for(int64_t n, bool shared);
+  int64_t max_members() const;  // of a prefix group row, at this model's head dimension
 
   CausalLM model_;
   KVCache& cache_;
   int64_t scratch_slot_;
-  std::map<int64_t, std::unique_ptr<Bucket>> buckets_;   // by padded batch size
-  c10::MempoolId_t pool_{0, 0};   // one graph memory pool shared by all buckets
+  std::map<std::pair<int64_t, bool>, std::unique_ptr<Bucket>> buckets_;  // by padded batch size, shared prefixes
+  int64_t shared_steps_ = 0;
+  c10::MempoolId_t pool_{0, 0};  // one graph memory pool shared by all buckets
 };
 
 }  // namespace grpo

@@ -27,16 +27,20 @@ void copy_slot_prefix(KVCache& cache, int64_t src, const std::vector<int64_t>& d
 // One forward over the cache: sequence i appends counts[i] tokens to slot slots[i] at positions
 // starts[i] .. starts[i]+counts[i]-1 (prefill: starts=0, counts=prompt length; decode: counts=1).
 struct CachedStep {
-  at::Tensor input_ids;      // [T] int64, the new tokens packed in sequence order
+  at::Tensor input_ids;                        // [T] int64, the new tokens packed in sequence order
   std::vector<int64_t> slots, starts, counts;  // host, n each
   // Derived on the host by make_cached_step, then moved to the device once:
-  at::Tensor position_ids;   // [T] int64 absolute positions
-  at::Tensor write_index;    // [T] int64 row of each new token in k[l].view(S*C, KVH, D)
-  at::Tensor cu_seqlens_q;   // [n+1] int32
-  at::Tensor cu_seqlens_k;   // [n+1] int32: slots[i]*C (regions spaced by capacity)
-  at::Tensor seqused_k;      // [n] int32: starts[i]+counts[i]
-  at::Tensor last_index;     // [n] int64: index in [T] of each sequence's last new token
+  at::Tensor position_ids;  // [T] int64 absolute positions
+  at::Tensor write_index;   // [T] int64 row of each new token in k[l].view(S*C, KVH, D)
+  at::Tensor cu_seqlens_q;  // [n+1] int32
+  at::Tensor cu_seqlens_k;  // [n+1] int32: slots[i]*C (regions spaced by capacity)
+  at::Tensor seqused_k;     // [n] int32: starts[i]+counts[i]
+  at::Tensor last_index;    // [n] int64: index in [T] of each sequence's last new token
   int64_t max_q = 0;
+  // Decode steps only, optional (decode_attention.h's PrefixGroups): rows whose slots share prompt keys, which
+  // the decode attention then reads once per group. Set by DecodeGraphs; undefined = no sharing.
+  at::Tensor suffix_begin;   // [n] int32
+  at::Tensor prefix_groups;  // [max_groups, width] int32
 };
 
 CachedStep make_cached_step(const at::Tensor& input_ids, std::vector<int64_t> slots, std::vector<int64_t> starts,

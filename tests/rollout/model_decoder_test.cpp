@@ -23,7 +23,7 @@ TEST(ModelDecoder, LogprobsAndGreedyMatchTheFullForward) {
   lm->eval();
   ModelDecoder dec(lm);
   EngineOptions o;
-  o.cache.num_slots = 5;   // fewer than the 18 sequences: continuous batching and partial groups
+  o.cache.num_slots = 5;  // fewer than the 18 sequences: continuous batching and partial groups
   o.sync_interval = 3;
   RolloutEngine engine(dec, o);
   std::vector<std::vector<TokenId>> prompts;
@@ -41,13 +41,13 @@ TEST(ModelDecoder, LogprobsAndGreedyMatchTheFullForward) {
       s.max_new_tokens = 12;
       s.seed = 5;
       const auto r = engine.generate(prompts, 3, s);
-      EXPECT_EQ(dec.num_slots(), 0);   // released after the rollout
+      EXPECT_EQ(dec.num_slots(), 0);  // released after the rollout
       for (const auto& c : r.completions) {
         std::vector<int64_t> seq(prompts[c.prompt_index].begin(), prompts[c.prompt_index].end());
         const auto L = static_cast<int64_t>(seq.size());
         seq.insert(seq.end(), c.token_ids.begin(), c.token_ids.end());
         torch::NoGradGuard no_grad;
-        const auto h = lm->hidden_states(pack_sequences({seq}, torch::kCPU));             // [S, hidden]
+        const auto h = lm->hidden_states(pack_sequences({seq}, torch::kCPU));              // [S, hidden]
         const auto logits = torch::matmul(h, lm->lm_head_weight().t()).to(torch::kFloat);  // [S, V]
         const auto lp = torch::log_softmax(logits / T, 1);
         for (size_t t = 0; t < c.token_ids.size(); ++t) {
@@ -74,7 +74,7 @@ TEST(ModelDecoderCuda, GraphDecodeMatchesEagerDecode) {
   ASSERT_TRUE(graphs.uses_cuda_graphs());
   ASSERT_FALSE(eager.uses_cuda_graphs());
   EngineOptions o;
-  o.cache.num_slots = 6;   // 20 sequences through 6 slots: refills, then a drain through smaller buckets
+  o.cache.num_slots = 6;  // 20 sequences through 6 slots: refills, then a drain through smaller buckets
   o.sync_interval = 4;
   std::vector<std::vector<TokenId>> prompts;
   for (int p = 0; p < 5; ++p) {
@@ -89,14 +89,60 @@ TEST(ModelDecoderCuda, GraphDecodeMatchesEagerDecode) {
   const auto want = RolloutEngine(eager, o).generate(prompts, 4, s);
   const auto got = RolloutEngine(graphs, o).generate(prompts, 4, s);
   EXPECT_GT(graphs.graphs_captured(), 1);
-  EXPECT_EQ(graphs.num_slots(), 0);   // cache and graphs released after the rollout
+  EXPECT_EQ(graphs.num_slots(), 0);  // cache and graphs released after the rollout
   ASSERT_EQ(got.completions.size(), want.completions.size());
   int64_t same = 0, total = 0;
   for (size_t i = 0; i < got.completions.size(); ++i) {
     const auto& g = got.completions[i].token_ids;
     const auto& w = want.completions[i].token_ids;
     ASSERT_EQ(g.size(), w.size());
-    for (size_t t = 0; t < g.size() && g[t] == w[t]; ++t) {   // up to the first flip
+    for (size_t t = 0; t < g.size() && g[t] == w[t]; ++t) {  // up to the first flip
+      ++same;
+      EXPECT_NEAR(got.completions[i].logprobs[t], want.completions[i].logprobs[t], 0.05);
+    }
+    total += static_cast<int64_t>(g.size());
+  }
+  EXPECT_GT(static_cast<double>(same) / static_cast<double>(total), 0.9);
+}
+
+// Decode graphs that read each group's shared prompt keys once (head_dim 64, so the tensor-core decode attention
+// runs) equal graphs that read every row's keys on their own: same greedy tokens while no near-tie flips, log-probs
+// within bf16 noise. 8 slots for 5 prompts (200-240 tokens: over kMinSharedKeys) x 4 samples: groups are admitted
+// in parts and slots are refilled.
+TEST(ModelDecoderCuda, SharedPrefixReadsMatchPerRowReads) {
+  GRPO_REQUIRE_CUDA();
+  auto cfg = model_preset("tiny");
+  cfg.hidden_size = 128, cfg.num_attention_heads = 2, cfg.num_key_value_heads = 1, cfg.head_dim = 64;
+  CausalLM lm(cfg, torch::TensorOptions().dtype(torch::kBFloat16).device(torch::kCUDA));
+  lm->init_weights(5);
+  ModelDecoder shared(lm, /*cuda_graphs=*/true, /*shared_prefix_reads=*/true);
+  ModelDecoder per_row(lm, /*cuda_graphs=*/true, /*shared_prefix_reads=*/false);
+  ASSERT_TRUE(shared.shares_prefix_reads());
+  ASSERT_FALSE(per_row.shares_prefix_reads());
+  EngineOptions o;
+  o.cache.num_slots = 8;
+  o.sync_interval = 2;
+  std::vector<std::vector<TokenId>> prompts;
+  for (int p = 0; p < 5; ++p) {
+    std::vector<TokenId> v;
+    for (int j = 0; j < 200 + 10 * p; ++j) v.push_back(static_cast<TokenId>((p * 71 + j * 37) % cfg.vocab_size));
+    prompts.push_back(v);
+  }
+  SamplingParams s;
+  s.greedy = true;
+  s.max_new_tokens = 24;
+  s.ignore_eos = true;
+  const auto want = RolloutEngine(per_row, o).generate(prompts, 4, s);
+  const auto got = RolloutEngine(shared, o).generate(prompts, 4, s);
+  EXPECT_GT(shared.shared_prefix_steps(), 10);
+  EXPECT_EQ(per_row.shared_prefix_steps(), 0);
+  ASSERT_EQ(got.completions.size(), want.completions.size());
+  int64_t same = 0, total = 0;
+  for (size_t i = 0; i < got.completions.size(); ++i) {
+    const auto& g = got.completions[i].token_ids;
+    const auto& w = want.completions[i].token_ids;
+    ASSERT_EQ(g.size(), w.size());
+    for (size_t t = 0; t < g.size() && g[t] == w[t]; ++t) {  // up to the first flip
       ++same;
       EXPECT_NEAR(got.completions[i].logprobs[t], want.completions[i].logprobs[t], 0.05);
     }

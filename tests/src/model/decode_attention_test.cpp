@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "src/model/attention.h"
 #include "src/model/kv_cache.h"
+#include "src/model/prefix_sharing.h"
 #include "src/util/error.h"
 #include "test_util.h"
 
@@ -129,7 +132,8 @@ void check_case(const Case& c) {
   EXPECT_TRUE(torch::equal(cached_attention(q, kc, vc, step, scale), got)) << c.str();
   // FlashAttention rounds P and its output the same way: twice each term.
   step.max_q = 2;
-  expect_close(got, cached_attention(q, kc, vc, step, scale), 4 * u, 2.4e-3, c.str() + " vs flash", 2 * u * want.p_abs_v);
+  expect_close(got, cached_attention(q, kc, vc, step, scale), 4 * u, 2.4e-3, c.str() + " vs flash",
+               2 * u * want.p_abs_v);
 }
 
 TEST(DecodeAttentionCuda, MatchesExactAndFlash) {
@@ -146,9 +150,88 @@ TEST(DecodeAttentionCuda, Fp16AndOddGroups) {
   GRPO_REQUIRE_CUDA();
   check_case({64, 14, 2, 1000, 3, torch::kHalf});
   check_case({128, 12, 2, 4097, 1, torch::kHalf});
-  check_case({64, 3, 1, 300, 5, torch::kBFloat16});   // group 3 (5 of the 8 MMA columns padding)
-  check_case({128, 20, 4, 513, 7, torch::kBFloat16});  // group 5
+  check_case({64, 3, 1, 300, 5, torch::kBFloat16});      // group 3 (5 of the 8 MMA columns padding)
+  check_case({128, 20, 4, 513, 7, torch::kBFloat16});    // group 5
   check_case({64, 14, 2, 640, 1024, torch::kBFloat16});  // the benchmark's B=1024 shape: several waves of CTAs
+}
+
+// Shared prefixes: rows whose slots hold copies of one prompt's keys read them in the group pass, the rest of
+// their keys on their own. The result must equal exact attention over each row's own slot (the bound of
+// check_case), for groups split over several table rows, prefixes ending inside and on a chunk's edge, rows in
+// no group, and one or several splits of the rows' own keys.
+struct SharedCase {
+  int64_t dim, heads, kv_heads, capacity;
+  std::vector<std::pair<int64_t, int64_t>> groups;  // (members, shared keys)
+  int64_t lone_rows;
+  std::string str() const {
+    std::string g;
+    for (auto [m, len] : groups) g += " " + std::to_string(m) + "x" + std::to_string(len);
+    return "D=" + std::to_string(dim) + " H=" + std::to_string(heads) + " KVH=" + std::to_string(kv_heads) +
+           " C=" + std::to_string(capacity) + " groups" + g + " lone=" + std::to_string(lone_rows);
+  }
+};
+
+void check_shared_case(const SharedCase& c) {
+  torch::manual_seed(c.capacity + c.lone_rows);
+  const auto on = torch::TensorOptions().device(torch::kCUDA);
+  int64_t n = c.lone_rows;
+  for (auto [members, len] : c.groups) n += members;
+  const int64_t slots_total = n + 3;
+  auto kc = torch::randn({slots_total, c.capacity, c.kv_heads, c.dim}, on).to(torch::kBFloat16);
+  auto vc = torch::randn({slots_total, c.capacity, c.kv_heads, c.dim}, on).to(torch::kBFloat16);
+  auto q = (torch::randn({n, c.heads, c.dim}, on) * 2).to(torch::kBFloat16);
+  // Row i decodes in slot perm[i]; the groups take the first rows, interleaved with the lone rows' slots.
+  const auto perm = torch::randperm(slots_total, torch::kLong);
+  std::vector<int64_t> slots(n), used(n);
+  for (int64_t i = 0; i < n; ++i) slots[i] = perm[i].item<int64_t>();
+  PrefixSharing sharing;
+  sharing.reset(slots_total);
+  int64_t row = 0;
+  for (auto [members, len] : c.groups) {
+    std::vector<int64_t> dst;
+    for (int64_t j = 1; j < members; ++j) dst.push_back(slots[row + j]);
+    KVCache cache{kc.unsqueeze(0), vc.unsqueeze(0)};
+    copy_slot_prefix(cache, slots[row], dst, len);
+    sharing.copied(slots[row], dst, len);
+    for (int64_t j = 0; j < members; ++j) used[row + j] = len + 1 + (53 * (row + j)) % (c.capacity - len);
+    row += members;
+  }
+  for (; row < n; ++row) used[row] = 1 + (97 * row) % c.capacity;
+  // Interleave: reverse the row order so that group rows are not contiguous from row 0.
+  std::reverse(slots.begin(), slots.end());
+  std::reverse(used.begin(), used.end());
+  const auto plan = sharing.plan(slots, n, c.capacity, decode_attention_max_members(c.dim), 64);
+  int64_t want_groups = 0;
+  for (auto [members, len] : c.groups)
+    if (len >= 64)
+      want_groups += (members + decode_attention_max_members(c.dim) - 1) / decode_attention_max_members(c.dim);
+  ASSERT_EQ(plan.groups, want_groups) << c.str();
+  const PrefixGroups groups{torch::tensor(plan.suffix_begin, torch::kInt).cuda(),
+                            torch::tensor(plan.table, torch::kInt).view({-1, plan.width}).cuda()};
+  const auto slots_t = torch::tensor(slots, torch::kLong).cuda();
+  const auto used_t = torch::tensor(used, torch::kInt).cuda();
+  const double scale = 1.0 / std::sqrt(static_cast<double>(c.dim));
+  auto got = decode_attention(q, kc, vc, (slots_t * c.capacity).to(torch::kInt), used_t, scale, groups);
+  const auto want = exact_decode(q, kc, vc, slots_t, used_t, scale);
+  const double u = std::ldexp(1.0, -8);
+  expect_close(got, want.out, 2 * u, 1.2e-3, c.str() + " vs exact", u * want.p_abs_v);
+}
+
+TEST(DecodeAttentionCuda, SharedPrefixesMatchExact) {
+  GRPO_REQUIRE_CUDA();
+  // Chunks are 128 keys up to C = 2048 (C = 700: 6 of them), then C / 16 rounded up to whole 64-key stages
+  // (C = 2500: 14 of 192). Members per table row: 16 (D = 64), 8 (D = 128).
+  check_shared_case({64, 14, 2, 700, {{17, 300}, {3, 64}, {2, 256}}, 3});
+  check_shared_case({64, 16, 2, 1100, {{16, 1000}, {2, 63}}, 1});  // 63 keys: below min_keys, read per row
+  check_shared_case({128, 12, 2, 700, {{9, 384}, {4, 257}}, 2});
+  check_shared_case({128, 16, 2, 1100, {{2, 880}}, 0});  // one row pair: several splits of own keys
+  check_shared_case({64, 4, 1, 300, {{40, 256}}, 5});    // group 4 over 1 KV head, 3 table rows
+  check_shared_case({64, 14, 2, 2500, {{3, 1920}, {5, 2001}}, 1});
+  // 200 rows or more: one split, so the per-row kernel merges the prefix chunks itself (no merge kernel).
+  std::vector<std::pair<int64_t, int64_t>> many(12, {16, 128});
+  many.push_back({5, 500});
+  check_shared_case({64, 14, 2, 640, many, 20});
+  check_shared_case({128, 12, 2, 1100, std::vector<std::pair<int64_t, int64_t>>(25, {8, 700}), 0});
 }
 
 // Unsupported shapes fall back: head_dim 96 and group 16 are not taken, and cached_attention still answers.

@@ -85,6 +85,24 @@ template <class T> __device__ __forceinline__ uint32_t pack2(float lo, float hi)
   return r;
 }
 
+// Issues the cp.async copies of keys [t0, t0 + Rows) of K and V into shared-memory rows of row_bytes<D>() at k_dst /
+// v_dst: 16 bytes per copy, copies thread, thread + threads, ... of them. Key t is element t·key_stride of
+// kbase / vbase; keys at or past `end` are zero-filled without being read (their source address is key `safe`).
+template <int D, int Rows, class T>
+__device__ __forceinline__ void load_kv_rows(uint32_t k_dst, uint32_t v_dst, const T* kbase, const T* vbase,
+                                             int64_t key_stride, int64_t t0, int64_t end, int64_t safe, int thread,
+                                             int threads) {
+  constexpr int kRow = row_bytes<D>(), kChunksPerRow = D * 2 / 16;
+#pragma unroll
+  for (int c = thread; c < Rows * kChunksPerRow; c += threads) {
+    const int r = c / kChunksPerRow, col = c % kChunksPerRow;
+    const bool valid = t0 + r < end;
+    const int64_t off = (valid ? t0 + r : safe) * key_stride + col * 8;
+    cp_async16(k_dst + r * kRow + col * 16, kbase + off, valid);
+    cp_async16(v_dst + r * kRow + col * 16, vbase + off, valid);
+  }
+}
+
 // One warp's attention state for M members of one KV head. A lane holds heads pair, pair + 1 of its fragment
 // (pair = 2·(lane % 4)); l is the lane's partial sum until reduce_sums(); o holds the Oᵀ fragments: rows =
 // dims 16j + quad (+8), columns = heads pair, pair + 1.

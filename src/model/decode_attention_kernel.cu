@@ -40,7 +40,6 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
   start_after_prior_kernel();
   constexpr int kStages = stages<D>();
   constexpr int kRow = row_bytes<D>();
-  constexpr int kChunksPerRow = D * 2 / 16;
   extern __shared__ __align__(128) unsigned char smem[];
 
   const int64_t seq = blockIdx.x / a.kv_heads, kvh = blockIdx.x % a.kv_heads, split = blockIdx.y;
@@ -84,14 +83,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
     if (i < my_tiles) {
       const int64_t t0 = tile_first_key(i);
       const int s = i % kStages;
-#pragma unroll
-      for (int c = lane; c < kTileKeys * kChunksPerRow; c += 32) {
-        const int r = c / kChunksPerRow, col = c % kChunksPerRow;
-        const bool valid = t0 + r < end;
-        const int64_t off = (valid ? t0 + r : begin) * key_stride + col * 8;
-        cp_async16(k_stage(s) + r * kRow + col * 16, kbase + off, valid);
-        cp_async16(v_stage(s) + r * kRow + col * 16, vbase + off, valid);
-      }
+      load_kv_rows<D, kTileKeys>(k_stage(s), v_stage(s), kbase, vbase, key_stride, t0, end, begin, lane, 32);
     }
     cp_async_commit();  // an empty group past the end keeps the wait count uniform
   };

@@ -37,7 +37,6 @@ __device__ __forceinline__ void attend_chunk(const DecodeAttentionArgs& a, const
   constexpr int kMembers = members_per_warp<D>();
   constexpr int kStages = stages<D>();
   constexpr int kRow = row_bytes<D>();
-  constexpr int kChunksPerRow = D * 2 / 16;
   const int group = static_cast<int>(a.heads / a.kv_heads);
   const int64_t head0 = kvh * group, max_members = a.group_width - 2;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
@@ -68,14 +67,8 @@ __device__ __forceinline__ void attend_chunk(const DecodeAttentionArgs& a, const
     if (i < stage_count) {
       const int64_t t0 = begin + static_cast<int64_t>(i) * kStageKeys;
       const int s = i % kStages;
-#pragma unroll
-      for (int c = threadIdx.x; c < kStageKeys * kChunksPerRow; c += kThreads) {
-        const int r = c / kChunksPerRow, col = c % kChunksPerRow;
-        const bool valid = t0 + r < end;
-        const int64_t off = (valid ? t0 + r : begin) * key_stride + col * 8;
-        cp_async16(k_stage(s) + r * kRow + col * 16, kbase + off, valid);
-        cp_async16(v_stage(s) + r * kRow + col * 16, vbase + off, valid);
-      }
+      load_kv_rows<D, kStageKeys>(k_stage(s), v_stage(s), kbase, vbase, key_stride, t0, end, begin, threadIdx.x,
+                                  kThreads);
     }
     cp_async_commit();  // an empty group past the end keeps the wait count uniform
   };

@@ -1,7 +1,7 @@
 // Shared-prefix pass of the decode attention (cascade attention): the G samples of one prompt hold the same
 // prompt keys [0, len) in their slots, so a decode step reads those keys once per group, not once per sample.
 //
-// Work items (group row, chunk of prefix_chunk keys, kv head), taken in turn by as many CTAs of 4 warps as the
+// Work items (chunk of prefix_chunk keys, group row, kv head), taken in turn by as many CTAs of 4 warps as the
 // GPU holds at once. Member j of the group row belongs to
 // warp j % 4, which keeps its online-softmax state (attention_mma.cuh's WarpAttention) in registers. The CTA
 // streams 64-key stages of K and V through a cp.async ring shared by its warps; each warp runs every 16-key
@@ -121,15 +121,25 @@ template <class T, int D>
 __global__ void __launch_bounds__(kThreads) shared_prefix_attention_kernel(DecodeAttentionArgs a) {
   start_after_prior_kernel();
   extern __shared__ __align__(128) unsigned char smem[];
-  // Items (group row, chunk, kv head) with the group row varying slowest: the rows in use come first in the table,
-  // so a CTA stops at the first unused row. The grid is sized for the GPU, not for the largest possible table.
-  for (int64_t item = blockIdx.x;; item += gridDim.x) {
-    const int64_t g = item / (a.kv_heads * a.prefix_parts);
-    if (g >= a.max_groups) break;
+  // The rows in use come first in the table (unused ones have length -1): count them, with all the loads of a
+  // thread issued before the count.
+  __shared__ int s_rows;
+  if (threadIdx.x == 0) s_rows = 0;
+  __syncthreads();
+  int mine = 0;
+  for (int64_t g = threadIdx.x; g < a.max_groups; g += kThreads) mine += a.groups[g * a.group_width + 1] >= 0;
+  if (mine > 0) atomicAdd(&s_rows, mine);
+  __syncthreads();
+  const int64_t rows = s_rows;
+  // Items (chunk, group row, kv head), the chunk varying slowest. Chunks past a row's shared keys are skipped at
+  // once, and with rows of similar lengths they are the last items, so the CTAs that take a second item mostly
+  // take such an empty one. (With the row varying slowest, 16 rows x 9 chunks x 2 heads on a grid of 264 CTAs,
+  // 2 per SM at 200 registers, gave 24 CTAs a second real item: the pass took two items' time.)
+  const int64_t items = a.prefix_parts * rows * a.kv_heads;
+  for (int64_t item = blockIdx.x; item < items; item += gridDim.x) {
+    const int64_t kvh = item % a.kv_heads, g = item / a.kv_heads % rows, chunk = item / (a.kv_heads * rows);
     const int32_t* entry = a.groups + g * a.group_width;
     const int64_t len = entry[1];
-    if (len < 0) break;
-    const int64_t kvh = item % a.kv_heads, chunk = item / a.kv_heads % a.prefix_parts;
     const int64_t begin = chunk * a.prefix_chunk;
     if (begin >= len) continue;  // a chunk past the shared keys: the merge skips it
     attend_chunk<T, D>(a, entry, kvh, chunk, begin, len < begin + a.prefix_chunk ? len : begin + a.prefix_chunk, smem);

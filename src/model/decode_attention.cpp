@@ -116,7 +116,11 @@ at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
     a.prefix_parts = (capacity + a.prefix_chunk - 1) / a.prefix_chunk;
   }
   a.parts = a.prefix_parts + split.splits;
-  at::Tensor part_acc, part_ms;
+  at::Tensor part_acc, part_ms, chunk_scale;
+  if (shared) {
+    chunk_scale = torch::empty({1}, q.options().dtype(torch::kInt));
+    a.chunk_scale = chunk_scale.data_ptr<int32_t>();
+  }
   if (a.parts > 1) {
     const auto f32 = q.options().dtype(torch::kFloat);
     part_acc = torch::empty({n, heads, a.parts, dim}, f32);

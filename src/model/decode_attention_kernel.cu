@@ -29,10 +29,14 @@ template <int D> __host__ __device__ constexpr int warp_ring_bytes() {
 }
 template <int D> __host__ __device__ constexpr int smem_bytes() { return kWarps * warp_ring_bytes<D>(); }
 
-// Shared-prefix chunks the prefix pass wrote for row `seq`: one per prefix_chunk of its shared keys.
-__device__ __forceinline__ int64_t prefix_chunks_written(const DecodeAttentionArgs& a, int64_t seq) {
-  if (a.prefix_parts == 0) return 0;
-  return (a.suffix_begin[seq] + a.prefix_chunk - 1) / a.prefix_chunk;
+// Keys per shared-prefix chunk this step (the prefix pass chose the scale), or 0 without shared prefixes.
+__device__ __forceinline__ int prefix_chunk_keys(const DecodeAttentionArgs& a) {
+  return a.prefix_parts == 0 ? 0 : *a.chunk_scale * static_cast<int>(a.prefix_chunk);
+}
+
+// Shared-prefix chunks the prefix pass wrote for row `seq`: one per chunk_keys of its shared keys.
+__device__ __forceinline__ int prefix_chunks_written(const DecodeAttentionArgs& a, int chunk_keys, int64_t seq) {
+  return chunk_keys == 0 ? 0 : (a.suffix_begin[seq] + chunk_keys - 1) / chunk_keys;
 }
 
 template <class T, int D>
@@ -46,6 +50,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
   const int group = static_cast<int>(a.heads / a.kv_heads);  // ≤ kCols
   const int64_t head0 = kvh * group;
   const int64_t used = a.seqused[seq];
+  const int chunk_keys = a.splits == 1 ? prefix_chunk_keys(a) : 0;  // loaded now, used by the merge
   // With shared prefixes, this row's own keys start at suffix_begin; the prefix pass covers the rest.
   const int64_t begin = (a.suffix_begin != nullptr ? a.suffix_begin[seq] : 0) + split * a.split_len;
   const int64_t end = begin + a.split_len < used ? begin + a.split_len : used;
@@ -124,7 +129,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
 
   // Merge the warps' states, and with one split also the row's shared-prefix chunks (the prefix pass ran before
   // this kernel); out = A / L. With several splits each writes its partial and the merge kernel adds them up.
-  const int64_t prefix_written = a.splits == 1 ? prefix_chunks_written(a, seq) : 0;
+  const int64_t prefix_written = a.splits == 1 ? prefix_chunks_written(a, chunk_keys, seq) : 0;
   T* out = static_cast<T*>(a.out);
   // kChunks: how many prefix chunk states the merge takes beyond the warps' (0 without shared prefixes). Each is
   // loaded before any is used (a fixed, unrolled count of predicated loads), so the merge waits for global memory
@@ -167,7 +172,7 @@ __global__ void decode_attention_combine_kernel(DecodeAttentionArgs a) {
   start_after_prior_kernel();
   const int64_t row = blockIdx.x;  // seq·H + head
   const int d = threadIdx.x;
-  const int64_t prefix_written = prefix_chunks_written(a, row / a.heads);
+  const int64_t prefix_written = prefix_chunks_written(a, prefix_chunk_keys(a), row / a.heads);
   const float* pm = a.part_max + row * a.parts;
   const float* ps = a.part_sum + row * a.parts;
   const auto [M, L, A] = merge_partials(

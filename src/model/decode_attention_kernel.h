@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "src/model/prefix_chunk_scale.h"
 #include "src/tensor/kernel_dtype.h"
 
 namespace grpo {
@@ -30,9 +31,12 @@ struct DecodeAttentionArgs {
   int64_t parts = 1;                  // prefix_parts + splits
   // Shared prefixes (prefix_parts > 0; prefix_sharing.h's PrefixPlan): row i's own keys start at b =
   // suffix_begin[i]; group row g = groups[g·group_width ...] = (cache row of the shared keys, their count, member
-  // rows, -1 padding) is read in chunks of prefix_chunk keys, chunk c into part c of each member.
+  // rows, -1 padding) is read in chunks of s·prefix_chunk keys, chunk c into part c of each member. The prefix
+  // pass picks the scale s (1 to kMaxPrefixChunkScale) each step from the table and writes it to *chunk_scale,
+  // which the per-row pass and the merge read.
   const int32_t* suffix_begin = nullptr;  // [n], or null: b = 0
   const int32_t* groups = nullptr;        // [max_groups, group_width]
+  int32_t* chunk_scale = nullptr;         // [1]
   int64_t max_groups = 0, group_width = 0, prefix_parts = 0, prefix_chunk = 0;
   float scale = 1.f;
 };

@@ -121,28 +121,48 @@ template <class T, int D>
 __global__ void __launch_bounds__(kThreads) shared_prefix_attention_kernel(DecodeAttentionArgs a) {
   start_after_prior_kernel();
   extern __shared__ __align__(128) unsigned char smem[];
-  // The rows in use come first in the table (unused ones have length -1): count them, with all the loads of a
-  // thread issued before the count.
-  __shared__ int s_rows;
+  // The rows in use come first in the table (unused ones have length -1). Count them, and for each chunk scale
+  // k the items with work: Σ over rows of ⌈len / (k·prefix_chunk)⌉, times the KV heads.
+  __shared__ int s_rows, s_items[kMaxPrefixChunkScale], s_scale;
   if (threadIdx.x == 0) s_rows = 0;
+  if (threadIdx.x < kMaxPrefixChunkScale) s_items[threadIdx.x] = 0;
   __syncthreads();
-  int mine = 0;
-  for (int64_t g = threadIdx.x; g < a.max_groups; g += kThreads) mine += a.groups[g * a.group_width + 1] >= 0;
-  if (mine > 0) atomicAdd(&s_rows, mine);
+  int rows_here = 0, items_here[kMaxPrefixChunkScale] = {};
+  const int base_chunk = static_cast<int>(a.prefix_chunk);
+  for (int64_t g = threadIdx.x; g < a.max_groups; g += kThreads) {
+    const int len = a.groups[g * a.group_width + 1];
+    if (len < 0) continue;
+    ++rows_here;
+    const int base_chunks = (len + base_chunk - 1) / base_chunk;  // ⌈len / (k·c)⌉ = ⌈⌈len / c⌉ / k⌉
+#pragma unroll
+    for (int k = 0; k < kMaxPrefixChunkScale; ++k) items_here[k] += (base_chunks + k) / (k + 1);
+  }
+  if (rows_here > 0) {
+    atomicAdd(&s_rows, rows_here);
+#pragma unroll
+    for (int k = 0; k < kMaxPrefixChunkScale; ++k) atomicAdd(&s_items[k], items_here[k] * static_cast<int>(a.kv_heads));
+  }
   __syncthreads();
-  const int64_t rows = s_rows;
+  // Every CTA picks the same scale; the first one stores it for the per-row pass and the merge.
+  if (threadIdx.x == 0) {
+    s_scale = choose_prefix_chunk_scale(s_items, static_cast<int>(gridDim.x));
+    if (blockIdx.x == 0) *a.chunk_scale = s_scale;
+  }
+  __syncthreads();
+  const int64_t rows = s_rows, chunk_keys = s_scale * a.prefix_chunk;
+  const int64_t chunks = (a.prefix_parts + s_scale - 1) / s_scale;  // enough for the capacity
   // Items (chunk, group row, kv head), the chunk varying slowest. Chunks past a row's shared keys are skipped at
   // once, and with rows of similar lengths they are the last items, so the CTAs that take a second item mostly
   // take such an empty one. (With the row varying slowest, 16 rows x 9 chunks x 2 heads on a grid of 264 CTAs,
   // 2 per SM at 200 registers, gave 24 CTAs a second real item: the pass took two items' time.)
-  const int64_t items = a.prefix_parts * rows * a.kv_heads;
+  const int64_t items = chunks * rows * a.kv_heads;
   for (int64_t item = blockIdx.x; item < items; item += gridDim.x) {
     const int64_t kvh = item % a.kv_heads, g = item / a.kv_heads % rows, chunk = item / (a.kv_heads * rows);
     const int32_t* entry = a.groups + g * a.group_width;
     const int64_t len = entry[1];
-    const int64_t begin = chunk * a.prefix_chunk;
+    const int64_t begin = chunk * chunk_keys;
     if (begin >= len) continue;  // a chunk past the shared keys: the merge skips it
-    attend_chunk<T, D>(a, entry, kvh, chunk, begin, len < begin + a.prefix_chunk ? len : begin + a.prefix_chunk, smem);
+    attend_chunk<T, D>(a, entry, kvh, chunk, begin, len < begin + chunk_keys ? len : begin + chunk_keys, smem);
     __syncthreads();  // the ring is free before the next item's first loads
   }
 }

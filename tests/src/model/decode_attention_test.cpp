@@ -232,6 +232,12 @@ TEST(DecodeAttentionCuda, SharedPrefixesMatchExact) {
   many.push_back({5, 500});
   check_shared_case({64, 14, 2, 640, many, 20});
   check_shared_case({128, 12, 2, 1100, std::vector<std::pair<int64_t, int64_t>>(25, {8, 700}), 0});
+  // More chunks than the prefix pass's grid takes in one round: it reads longer chunks (prefix_chunk_scale.h; on
+  // an H100, 256 keys for the first case's 480 items on 264 CTAs, 384 keys for the second's 1,024 on 396).
+  std::vector<std::pair<int64_t, int64_t>> two_lengths(16, {8, 1000});
+  two_lengths.insert(two_lengths.end(), 16, {8, 777});
+  check_shared_case({64, 14, 2, 1100, two_lengths, 3});
+  check_shared_case({128, 12, 2, 1100, std::vector<std::pair<int64_t, int64_t>>(64, {8, 1000}), 0});
 }
 
 // Unsupported shapes fall back: head_dim 96 and group 16 are not taken, and cached_attention still answers.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "src/model/prefix_chunk_scale.h"
 #include "test_util.h"
 
 namespace grpo {
@@ -109,6 +110,31 @@ TEST(PrefixSharing, BadSlotsAndPlansAreErrors) {
   EXPECT_NE(test::error_of([&] { s.copied(3, {0}, 10); }).find("source slot 3"), std::string::npos);
   EXPECT_NE(test::error_of([&] { s.copied(0, {0}, 10); }).find("slot 0 cannot receive"), std::string::npos);
   EXPECT_NE(test::error_of([&] { s.plan({0, 1}, 1, kCap, 16, 64); }).find("plan for 2 rows of 1"), std::string::npos);
+}
+
+// The chunk scale the prefix pass picks from its table: items per scale computed here from the rows' shared
+// keys, the choice against the cost k + 1/2 per item over ⌈items / ctas⌉ rounds worked out by hand.
+int chunk_scale_for(const std::vector<int>& shared_keys, int kv_heads, int ctas) {
+  constexpr int kBaseChunk = 128;
+  int items[kMaxPrefixChunkScale] = {};
+  for (int k = 1; k <= kMaxPrefixChunkScale; ++k)
+    for (int len : shared_keys) items[k - 1] += (len + k * kBaseChunk - 1) / (k * kBaseChunk) * kv_heads;
+  return choose_prefix_chunk_scale(items, ctas);
+}
+
+TEST(PrefixChunkScale, MergesChunksOnlyWhenTheyTakeMoreThanOneRound) {
+  // 16 rows x 8 chunks x 2 heads = 256 items fit 264 CTAs: cost 1 round x 3 at k = 1, 1 x 5 at k = 2.
+  EXPECT_EQ(chunk_scale_for(std::vector<int>(16, 1024), 2, 264), 1);
+  // 32 rows: 512 items take 2 rounds (cost 6) at k = 1, 256 items 1 round (5) at k = 2, 192 items 1 round (7) at 3.
+  EXPECT_EQ(chunk_scale_for(std::vector<int>(32, 1024), 2, 264), 2);
+  // 128 rows of 300 keys: 768 items, 3 rounds (9); k = 2: 512, 2 rounds (10); k = 3: 256, 1 round (7).
+  EXPECT_EQ(chunk_scale_for(std::vector<int>(128, 300), 2, 264), 3);
+  // The same rows on a larger grid fit at once: k = 1.
+  EXPECT_EQ(chunk_scale_for(std::vector<int>(128, 300), 2, 1024), 1);
+  // No rows: nothing to merge.
+  EXPECT_EQ(chunk_scale_for({}, 2, 264), 1);
+  // Very many long rows: the largest scale (8 x 128 keys) and still several rounds.
+  EXPECT_EQ(chunk_scale_for(std::vector<int>(512, 8192), 2, 264), kMaxPrefixChunkScale);
 }
 
 }  // namespace

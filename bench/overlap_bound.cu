@@ -8,7 +8,9 @@
 //               cublasSetSmCountTarget(132 - k) so that cuBLAS plans for the SMs the read leaves.
 // Today's decode runs them one after the other on the whole GPU: read(2 halves) + GEMMs(M = B). A pipeline
 // of two half-batches would run read(half) beside GEMMs(M = B/2) twice per layer.
-//   build/bench/overlap_bound [--batch 1024] [--half-mb 100] [--reps 48]
+//   build/bench/overlap_bound [--batch 1024] [--half-mb 100] [--reps 48] [--graph 1] [--evict-first 1]
+// --graph 1 times each case as one CUDA graph of its reps (decode's way); --evict-first 1 gives the KV reads an
+// L2 evict_first hint, so that they leave the GEMMs' weights in L2.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
@@ -26,9 +28,23 @@ constexpr int kThreads = 1024;
 constexpr int kLoadsInFlight = 8;              // 16-byte loads per thread per round: 128 KiB in flight per SM
 constexpr int kSharedBytes = 150 * 1024;       // more than half an SM's shared memory: one CTA per SM
 
+// 16 bytes from global memory; with evict_first, L2 keeps the line only until it needs the space, so a stream
+// of them does not push other kernels' data (the GEMMs' weights) out of L2.
+template <bool kEvictFirst> __device__ __forceinline__ uint4 load16(const uint4* p, uint64_t policy) {
+  if constexpr (!kEvictFirst) return __ldg(p);
+  uint4 v;
+  asm volatile("ld.global.nc.L2::cache_hint.v4.u32 {%0, %1, %2, %3}, [%4], %5;\n"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "l"(p), "l"(policy));
+  return v;
+}
+
 // Reads n16 16-byte words; the XOR keeps the loads alive and is written only if it hits a magic value.
+template <bool kEvictFirst>
 __global__ void __launch_bounds__(kThreads) stream_read(const uint4* words, long n16, unsigned* sink) {
   extern __shared__ char reserve[];
+  uint64_t policy = 0;
+  if constexpr (kEvictFirst) asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;\n" : "=l"(policy));
   unsigned acc = 0;
   const long stride = static_cast<long>(gridDim.x) * blockDim.x * kLoadsInFlight;
   for (long i = static_cast<long>(blockIdx.x) * blockDim.x * kLoadsInFlight + threadIdx.x; i < n16; i += stride) {
@@ -36,7 +52,7 @@ __global__ void __launch_bounds__(kThreads) stream_read(const uint4* words, long
 #pragma unroll
     for (int u = 0; u < kLoadsInFlight; ++u) {
       const long j = i + static_cast<long>(u) * blockDim.x;
-      v[u] = j < n16 ? __ldg(words + j) : make_uint4(0, 0, 0, 0);
+      v[u] = j < n16 ? load16<kEvictFirst>(words + j, policy) : make_uint4(0, 0, 0, 0);
     }
 #pragma unroll
     for (int u = 0; u < kLoadsInFlight; ++u) acc ^= v[u].x ^ v[u].y ^ v[u].z ^ v[u].w;
@@ -57,61 +73,73 @@ struct Bench {
   char* kv = nullptr;
   long kv_bytes = 0, call_bytes = 0, next_call = 0;
   unsigned* sink = nullptr;
-  std::vector<void*> weights;
+  std::vector<std::vector<void*>> weights;  // copies of the layer's weights, used in turn: more bytes than L2
+  size_t next_copy = 0;
   void *x = nullptr, *y = nullptr;
-  cudaEvent_t start{}, stop_read{}, stop_gemm{};
+  cudaEvent_t start{}, stop_read{}, fork{}, join{};
   int reps = 48;
+  bool graph = false, evict_first = false;
 
   void read_call(int ctas) {  // rotates over a buffer larger than L2, as the layers' caches do
     const long offset = (next_call++ % (kv_bytes / call_bytes)) * call_bytes;
-    stream_read<<<ctas, kThreads, kSharedBytes, read_stream>>>(reinterpret_cast<const uint4*>(kv + offset),
-                                                               call_bytes / 16, sink);
+    const auto* words = reinterpret_cast<const uint4*>(kv + offset);
+    if (evict_first) stream_read<true><<<ctas, kThreads, kSharedBytes, read_stream>>>(words, call_bytes / 16, sink);
+    else stream_read<false><<<ctas, kThreads, kSharedBytes, read_stream>>>(words, call_bytes / 16, sink);
   }
   void layer_gemms(int m) {
     const float alpha = 1, beta = 0;
+    const auto& w = weights[next_copy++ % weights.size()];
     for (size_t i = 0; i < kLayerGemms.size(); ++i) {
       const auto [n, k] = kLayerGemms[i];
-      CHECK_CUDA(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, n, m, k, &alpha, weights[i], CUDA_R_16BF, k, x,
-                              CUDA_R_16BF, k, &beta, y, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+      CHECK_CUDA(cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, n, m, k, &alpha, w[i], CUDA_R_16BF, k, x, CUDA_R_16BF,
+                              k, &beta, y, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     }
   }
-  static float us_between(cudaEvent_t a, cudaEvent_t b, int reps) {
-    CHECK_CUDA(cudaEventSynchronize(b));
+  // µs per rep of body(), which queues one rep's work on either stream or both; both streams start together
+  // and the later end counts. With `graph`, the reps are captured into one CUDA graph and replayed, as decode runs.
+  template <class Body> float per_rep_us(Body body) {
+    for (int i = 0; i < 4; ++i) body();  // warm-up: a new SM target can pick kernels that load lazily on first use
+    CHECK_CUDA(cudaDeviceSynchronize());
+    const auto queue_reps = [&] {
+      CHECK_CUDA(cudaEventRecord(fork, read_stream));
+      CHECK_CUDA(cudaStreamWaitEvent(gemm_stream, fork));
+      for (int i = 0; i < reps; ++i) body();
+      CHECK_CUDA(cudaEventRecord(join, gemm_stream));
+      CHECK_CUDA(cudaStreamWaitEvent(read_stream, join));
+    };
+    cudaGraphExec_t exec = nullptr;
+    if (graph) {
+      cudaGraph_t g = nullptr;
+      CHECK_CUDA(cudaStreamBeginCapture(read_stream, cudaStreamCaptureModeGlobal));
+      queue_reps();
+      CHECK_CUDA(cudaStreamEndCapture(read_stream, &g));
+      CHECK_CUDA(cudaGraphInstantiate(&exec, g, 0));
+      CHECK_CUDA(cudaGraphDestroy(g));
+      CHECK_CUDA(cudaGraphLaunch(exec, read_stream));  // warm
+    }
+    CHECK_CUDA(cudaEventRecord(start, read_stream));
+    if (graph) CHECK_CUDA(cudaGraphLaunch(exec, read_stream));
+    else queue_reps();
+    CHECK_CUDA(cudaEventRecord(stop_read, read_stream));
+    CHECK_CUDA(cudaEventSynchronize(stop_read));
     float ms = 0;
-    CHECK_CUDA(cudaEventElapsedTime(&ms, a, b));
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop_read));
+    if (exec) CHECK_CUDA(cudaGraphExecDestroy(exec));
     return ms * 1000 / reps;
   }
   float read_us(int ctas) {
-    for (int i = 0; i < 4; ++i) read_call(ctas);
-    CHECK_CUDA(cudaEventRecord(start, read_stream));
-    for (int i = 0; i < reps; ++i) read_call(ctas);
-    CHECK_CUDA(cudaEventRecord(stop_read, read_stream));
-    return us_between(start, stop_read, reps);
+    return per_rep_us([&] { read_call(ctas); });
   }
   float gemm_us(int m, int sm_target) {  // sm_target 0: cuBLAS plans for the whole GPU
     CHECK_CUDA(cublasSetSmCountTarget(blas, sm_target));
-    for (int i = 0; i < 4; ++i) layer_gemms(m);
-    CHECK_CUDA(cudaEventRecord(start, gemm_stream));
-    for (int i = 0; i < reps; ++i) layer_gemms(m);
-    CHECK_CUDA(cudaEventRecord(stop_gemm, gemm_stream));
-    return us_between(start, stop_gemm, reps);
+    return per_rep_us([&] { layer_gemms(m); });
   }
-  float concurrent_us(int ctas, int m, int sm_target) {  // both streams start together; time to the later end
+  float concurrent_us(int ctas, int m, int sm_target) {
     CHECK_CUDA(cublasSetSmCountTarget(blas, sm_target));
-    for (int i = 0; i < 4; ++i) {  // warm-up: a new SM target can pick kernels that load lazily on first use
+    return per_rep_us([&] {
       read_call(ctas);
       layer_gemms(m);
-    }
-    CHECK_CUDA(cudaDeviceSynchronize());
-    CHECK_CUDA(cudaEventRecord(start, read_stream));
-    CHECK_CUDA(cudaStreamWaitEvent(gemm_stream, start));
-    for (int i = 0; i < reps; ++i) {
-      read_call(ctas);
-      layer_gemms(m);
-    }
-    CHECK_CUDA(cudaEventRecord(stop_read, read_stream));
-    CHECK_CUDA(cudaEventRecord(stop_gemm, gemm_stream));
-    return std::max(us_between(start, stop_read, reps), us_between(start, stop_gemm, reps));
+    });
   }
 };
 
@@ -126,8 +154,11 @@ int main(int argc, char** argv) {
     if (key == "--batch") batch = std::stoi(value);
     else if (key == "--half-mb") half_mb = std::stol(value);
     else if (key == "--reps") b.reps = std::stoi(value);
+    else if (key == "--graph") b.graph = value != "0";
+    else if (key == "--evict-first") b.evict_first = value != "0";
     else {
-      std::fprintf(stderr, "overlap_bound: unknown option %s (takes --batch, --half-mb, --reps)\n", key.c_str());
+      std::fprintf(stderr, "overlap_bound: unknown option %s (takes --batch, --half-mb, --reps, --graph, --evict-first)\n",
+                   key.c_str());
       return 2;
     }
   }
@@ -143,7 +174,8 @@ int main(int argc, char** argv) {
   CHECK_CUDA(cudaMalloc(&b.kv, b.kv_bytes));
   CHECK_CUDA(cudaMemset(b.kv, 1, b.kv_bytes));
   CHECK_CUDA(cudaMalloc(&b.sink, 4));
-  CHECK_CUDA(cudaFuncSetAttribute(stream_read, cudaFuncAttributeMaxDynamicSharedMemorySize, kSharedBytes));
+  CHECK_CUDA(cudaFuncSetAttribute(stream_read<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSharedBytes));
+  CHECK_CUDA(cudaFuncSetAttribute(stream_read<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSharedBytes));
   CHECK_CUDA(cudaStreamCreateWithFlags(&b.read_stream, cudaStreamNonBlocking));
   CHECK_CUDA(cudaStreamCreateWithFlags(&b.gemm_stream, cudaStreamNonBlocking));
   CHECK_CUDA(cublasCreate(&b.blas));
@@ -152,17 +184,22 @@ int main(int argc, char** argv) {
   CHECK_CUDA(cudaMalloc(&workspace, 64 << 20));
   CHECK_CUDA(cublasSetWorkspace(b.blas, workspace, 64 << 20));
   int widest_k = 0;
-  for (const auto& s : kLayerGemms) {
-    void* w = nullptr;
-    CHECK_CUDA(cudaMalloc(&w, size_t(s.n) * s.k * 2));
-    CHECK_CUDA(cudaMemset(w, 0x3c, size_t(s.n) * s.k * 2));  // bf16 1.0-ish: finite products
-    b.weights.push_back(w);
-    widest_k = std::max(widest_k, s.k);
-  }
+  for (const auto& s : kLayerGemms) widest_k = std::max(widest_k, s.k);
+  constexpr int kWeightCopies = 4;  // 4 x 30 MB: the GEMMs read their weights from DRAM, as 24 layers do
+  b.weights.resize(kWeightCopies);
+  for (auto& copy : b.weights)
+    for (const auto& s : kLayerGemms) {
+      void* w = nullptr;
+      CHECK_CUDA(cudaMalloc(&w, size_t(s.n) * s.k * 2));
+      CHECK_CUDA(cudaMemset(w, 0x3c, size_t(s.n) * s.k * 2));  // bf16 1.0-ish: finite products
+      copy.push_back(w);
+    }
   CHECK_CUDA(cudaMalloc(&b.x, size_t(batch) * widest_k * 2));
   CHECK_CUDA(cudaMemset(b.x, 0x3c, size_t(batch) * widest_k * 2));
   CHECK_CUDA(cudaMalloc(&b.y, size_t(batch) * 9728 * 2));
-  for (auto* e : {&b.start, &b.stop_read, &b.stop_gemm}) CHECK_CUDA(cudaEventCreate(e));
+  for (auto* e : {&b.start, &b.stop_read, &b.fork, &b.join}) CHECK_CUDA(cudaEventCreate(e));
+  std::printf("%s, KV reads %s\n", b.graph ? "timed in CUDA graphs" : "timed as stream launches",
+              b.evict_first ? "with an L2 evict_first hint" : "plain");
 
   const double mb = static_cast<double>(b.call_bytes);
   std::printf("read of %ld MB by k resident CTAs (one per SM):\n", half_mb);

@@ -29,9 +29,10 @@ template <int D> __host__ __device__ constexpr int warp_ring_bytes() {
 }
 template <int D> __host__ __device__ constexpr int smem_bytes() { return kWarps * warp_ring_bytes<D>(); }
 
-// Keys per shared-prefix chunk this step (the prefix pass chose the scale), or 0 without shared prefixes.
+// Keys per shared-prefix chunk this step (the prefix pass chose the scale), or 0 without shared prefixes (also
+// for an empty table, where the prefix pass does not run and the scale is never written).
 __device__ __forceinline__ int prefix_chunk_keys(const DecodeAttentionArgs& a) {
-  return a.prefix_parts == 0 ? 0 : *a.chunk_scale * static_cast<int>(a.prefix_chunk);
+  return a.prefix_parts == 0 || a.max_groups == 0 ? 0 : *a.chunk_scale * static_cast<int>(a.prefix_chunk);
 }
 
 // Shared-prefix chunks the prefix pass wrote for row `seq`: one per chunk_keys of its shared keys.

@@ -240,6 +240,24 @@ TEST(DecodeAttentionCuda, SharedPrefixesMatchExact) {
   check_shared_case({128, 12, 2, 1100, std::vector<std::pair<int64_t, int64_t>>(64, {8, 1000}), 0});
 }
 
+// A group table with no rows at all: the prefix pass does not run, so no chunk scale is written, and every row
+// reads its own keys. The result must be the call without groups, bit for bit (both merge the same 4 warp states).
+TEST(DecodeAttentionCuda, EmptyGroupTableReadsPerRow) {
+  GRPO_REQUIRE_CUDA();
+  torch::manual_seed(5);
+  const auto on = torch::TensorOptions().device(torch::kCUDA);
+  const int64_t n = 300, heads = 14, kvh = 2, dim = 64, cap = 640;
+  const auto kc = torch::randn({n, cap, kvh, dim}, on).to(torch::kBFloat16);
+  const auto vc = torch::randn({n, cap, kvh, dim}, on).to(torch::kBFloat16);
+  const auto q = torch::randn({n, heads, dim}, on).to(torch::kBFloat16);
+  const auto rows = (torch::arange(n, on.dtype(torch::kInt)) * cap).to(torch::kInt);
+  const auto used = torch::randint(1, cap, {n}, on.dtype(torch::kInt));
+  const PrefixGroups empty{torch::zeros({n}, on.dtype(torch::kInt)), torch::zeros({0, 18}, on.dtype(torch::kInt))};
+  const auto with_table = decode_attention(q, kc, vc, rows, used, 0.125, empty);
+  const auto without = decode_attention(q, kc, vc, rows, used, 0.125);
+  EXPECT_TRUE(torch::equal(with_table, without));
+}
+
 // Unsupported shapes fall back: head_dim 96 and group 16 are not taken, and cached_attention still answers.
 TEST(DecodeAttentionCuda, UnsupportedShapesAreNotTaken) {
   GRPO_REQUIRE_CUDA();

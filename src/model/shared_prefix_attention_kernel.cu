@@ -1,9 +1,9 @@
 // Shared-prefix pass of the decode attention (cascade attention): the G samples of one prompt hold the same
 // prompt keys [0, len) in their slots, so a decode step reads those keys once per group, not once per sample.
 //
-// Work items (chunk of prefix_chunk keys, group row, kv head), taken in turn by as many CTAs of 4 warps as the
-// GPU holds at once. Member j of the group row belongs to
-// warp j % 4, which keeps its online-softmax state (attention_mma.cuh's WarpAttention) in registers. The CTA
+// Work items (chunk of k·prefix_chunk keys, group row, kv head), taken in turn by as many CTAs of 4 warps as the
+// GPU holds at once; k is chosen each step from the table (prefix_chunk_scale.h). Member j of the group row
+// belongs to warp j % 4, which keeps its online-softmax state (attention_mma.cuh's WarpAttention) in registers. The CTA
 // streams 64-key stages of K and V through a cp.async ring shared by its warps; each warp runs every 16-key
 // tile of a stage for all its members, loading each K / V fragment from shared memory once. At the end each
 // warp writes its members' (max, sum, Oᵀ) as part `chunk` of their rows; decode_attention_kernel.cu, which runs
@@ -140,7 +140,8 @@ __global__ void __launch_bounds__(kThreads) shared_prefix_attention_kernel(Decod
   if (rows_here > 0) {
     atomicAdd(&s_rows, rows_here);
 #pragma unroll
-    for (int k = 0; k < kMaxPrefixChunkScale; ++k) atomicAdd(&s_items[k], items_here[k] * static_cast<int>(a.kv_heads));
+    for (int k = 0; k < kMaxPrefixChunkScale; ++k)
+      atomicAdd(&s_items[k], items_here[k] * static_cast<int>(a.kv_heads));
   }
   __syncthreads();
   // Every CTA picks the same scale; the first one stores it for the per-row pass and the merge.

@@ -15,7 +15,20 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "src/tensor/kernel_dtype.h"
+
 namespace grpo::attention_mma {
+
+// Calls launch(T{}, std::integral_constant<int, D>{}) for the element type T of `dtype` and D = head_dim: the
+// instantiations both kernels have (bf16 or fp16, which is all the dispatch sends; D = 64 or 128).
+template <class Launch> void with_attention_types(KernelDtype dtype, int64_t head_dim, Launch&& launch) {
+  with_kernel_type(dtype, [&](auto t) {
+    if constexpr (!std::is_same_v<decltype(t), float>) {
+      if (head_dim == 64) launch(t, std::integral_constant<int, 64>{});
+      else launch(t, std::integral_constant<int, 128>{});
+    }
+  });
+}
 
 constexpr int kTileKeys = 16;  // the MMA's M (scores) and K (output)
 constexpr int kCols = 8;       // the MMA's N: query heads of one group, zero-padded

@@ -35,9 +35,10 @@ __device__ __forceinline__ int prefix_chunk_keys(const DecodeAttentionArgs& a) {
   return a.prefix_parts == 0 || a.max_groups == 0 ? 0 : *a.chunk_scale * static_cast<int>(a.prefix_chunk);
 }
 
-// Shared-prefix chunks the prefix pass wrote for row `seq`: one per chunk_keys of its shared keys.
-__device__ __forceinline__ int prefix_chunks_written(const DecodeAttentionArgs& a, int chunk_keys, int64_t seq) {
-  return chunk_keys == 0 ? 0 : (a.suffix_begin[seq] + chunk_keys - 1) / chunk_keys;
+// Shared-prefix chunks the prefix pass wrote for a row whose own keys start at `suffix`: one per chunk_keys of
+// its shared keys.
+__device__ __forceinline__ int64_t prefix_chunks_written(int chunk_keys, int64_t suffix) {
+  return chunk_keys == 0 ? 0 : (suffix + chunk_keys - 1) / chunk_keys;
 }
 
 template <class T, int D>
@@ -53,7 +54,8 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
   const int64_t used = a.seqused[seq];
   const int chunk_keys = a.splits == 1 ? prefix_chunk_keys(a) : 0;  // loaded now, used by the merge
   // With shared prefixes, this row's own keys start at suffix_begin; the prefix pass covers the rest.
-  const int64_t begin = (a.suffix_begin != nullptr ? a.suffix_begin[seq] : 0) + split * a.split_len;
+  const int64_t suffix = a.suffix_begin != nullptr ? a.suffix_begin[seq] : 0;
+  const int64_t begin = suffix + split * a.split_len;
   const int64_t end = begin + a.split_len < used ? begin + a.split_len : used;
   const int64_t part = a.prefix_parts + split;
   if (begin >= end && a.splits > 1) {  // split past the context: a neutral partial
@@ -130,7 +132,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_mma_kernel(DecodeAt
 
   // Merge the warps' states, and with one split also the row's shared-prefix chunks (the prefix pass ran before
   // this kernel); out = A / L. With several splits each writes its partial and the merge kernel adds them up.
-  const int64_t prefix_written = a.splits == 1 ? prefix_chunks_written(a, chunk_keys, seq) : 0;
+  const int64_t prefix_written = prefix_chunks_written(chunk_keys, suffix);  // chunk_keys is 0 with several splits
   T* out = static_cast<T*>(a.out);
   // kChunks: how many prefix chunk states the merge takes beyond the warps' (0 without shared prefixes). Each is
   // loaded before any is used (a fixed, unrolled count of predicated loads), so the merge waits for global memory
@@ -173,7 +175,8 @@ __global__ void decode_attention_combine_kernel(DecodeAttentionArgs a) {
   start_after_prior_kernel();
   const int64_t row = blockIdx.x;  // seq·H + head
   const int d = threadIdx.x;
-  const int64_t prefix_written = prefix_chunks_written(a, prefix_chunk_keys(a), row / a.heads);
+  const int64_t prefix_written =
+      a.prefix_parts == 0 ? 0 : prefix_chunks_written(prefix_chunk_keys(a), a.suffix_begin[row / a.heads]);
   const float* pm = a.part_max + row * a.parts;
   const float* ps = a.part_sum + row * a.parts;
   const auto [M, L, A] = merge_partials(
@@ -200,13 +203,8 @@ void launch_dim(const DecodeAttentionArgs& a, cudaStream_t stream) {
 void launch_decode_attention(const DecodeAttentionArgs& args, KernelDtype dtype, cudaStream_t stream) {
   if (args.n == 0) return;
   if (args.prefix_parts > 0) launch_shared_prefix_attention(args, dtype, stream);
-  with_kernel_type(dtype, [&](auto t) {
-    using T = decltype(t);
-    if constexpr (!std::is_same_v<T, float>) {  // the dispatch sends only bf16/fp16
-      if (args.head_dim == 64) launch_dim<T, 64>(args, stream);
-      else launch_dim<T, 128>(args, stream);
-    }
-  });
+  with_attention_types(dtype, args.head_dim,
+                       [&](auto t, auto d) { launch_dim<decltype(t), decltype(d)::value>(args, stream); });
 }
 
 }  // namespace grpo

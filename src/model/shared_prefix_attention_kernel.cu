@@ -190,13 +190,8 @@ void launch_dim(const DecodeAttentionArgs& a, cudaStream_t stream) {
 
 void launch_shared_prefix_attention(const DecodeAttentionArgs& args, KernelDtype dtype, cudaStream_t stream) {
   if (args.max_groups == 0 || args.prefix_parts == 0) return;
-  with_kernel_type(dtype, [&](auto t) {
-    using T = decltype(t);
-    if constexpr (!std::is_same_v<T, float>) {  // the dispatch sends only bf16/fp16
-      if (args.head_dim == 64) launch_dim<T, 64>(args, stream);
-      else launch_dim<T, 128>(args, stream);
-    }
-  });
+  with_attention_types(dtype, args.head_dim,
+                       [&](auto t, auto d) { launch_dim<decltype(t), decltype(d)::value>(args, stream); });
 }
 
 }  // namespace grpo

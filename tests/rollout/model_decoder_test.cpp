@@ -16,6 +16,18 @@
 namespace grpo {
 namespace {
 
+// `count` prompts, prompt p of first_len + len_step·p tokens: token j is (p·a + j·b) mod vocab.
+std::vector<std::vector<TokenId>> synthetic_prompts(int count, int first_len, int len_step, int a, int b,
+                                                    int64_t vocab) {
+  std::vector<std::vector<TokenId>> prompts;
+  for (int p = 0; p < count; ++p) {
+    std::vector<TokenId> v;
+    for (int j = 0; j < first_len + len_step * p; ++j) v.push_back(static_cast<TokenId>((p * a + j * b) % vocab));
+    prompts.push_back(v);
+  }
+  return prompts;
+}
+
 TEST(ModelDecoder, LogprobsAndGreedyMatchTheFullForward) {
   const auto cfg = model_preset("tiny");
   CausalLM lm(cfg, torch::TensorOptions().dtype(torch::kFloat).device(torch::kCPU));
@@ -26,12 +38,7 @@ TEST(ModelDecoder, LogprobsAndGreedyMatchTheFullForward) {
   o.cache.num_slots = 5;  // fewer than the 18 sequences: continuous batching and partial groups
   o.sync_interval = 3;
   RolloutEngine engine(dec, o);
-  std::vector<std::vector<TokenId>> prompts;
-  for (int p = 0; p < 6; ++p) {
-    std::vector<TokenId> v;
-    for (int j = 0; j < 4 + p; ++j) v.push_back(static_cast<TokenId>((p * 31 + j * 17) % cfg.vocab_size));
-    prompts.push_back(v);
-  }
+  const auto prompts = synthetic_prompts(6, 4, 1, 31, 17, cfg.vocab_size);
   for (float T : {1.0f, 0.7f}) {
     for (bool greedy : {false, true}) {
       SamplingParams s;
@@ -81,6 +88,16 @@ void expect_same_greedy_run(const RolloutResult& got, const RolloutResult& want)
   EXPECT_GT(static_cast<double>(same) / static_cast<double>(total), 0.9);
 }
 
+// 4 greedy samples of each prompt, 24 new tokens each (EOS ignored).
+RolloutResult greedy_run(ModelDecoder& decoder, const EngineOptions& o,
+                         const std::vector<std::vector<TokenId>>& prompts) {
+  SamplingParams s;
+  s.greedy = true;
+  s.max_new_tokens = 24;
+  s.ignore_eos = true;
+  return RolloutEngine(decoder, o).generate(prompts, 4, s);
+}
+
 // The engine over CUDA-graph decode equals the engine over eager decode (bf16, tiny preset): same
 // greedy tokens while no near-tie flips (padding changes GEMM shapes, so logits may differ by bf16
 // rounding), log-probs within bf16 noise, and the graphs were really used (captured > 0).
@@ -95,18 +112,9 @@ TEST(ModelDecoderCuda, GraphDecodeMatchesEagerDecode) {
   EngineOptions o;
   o.cache.num_slots = 6;  // 20 sequences through 6 slots: refills, then a drain through smaller buckets
   o.sync_interval = 4;
-  std::vector<std::vector<TokenId>> prompts;
-  for (int p = 0; p < 5; ++p) {
-    std::vector<TokenId> v;
-    for (int j = 0; j < 3 + 2 * p; ++j) v.push_back(static_cast<TokenId>((p * 53 + j * 29) % cfg.vocab_size));
-    prompts.push_back(v);
-  }
-  SamplingParams s;
-  s.greedy = true;
-  s.max_new_tokens = 24;
-  s.ignore_eos = true;
-  const auto want = RolloutEngine(eager, o).generate(prompts, 4, s);
-  const auto got = RolloutEngine(graphs, o).generate(prompts, 4, s);
+  const auto prompts = synthetic_prompts(5, 3, 2, 53, 29, cfg.vocab_size);
+  const auto want = greedy_run(eager, o, prompts);
+  const auto got = greedy_run(graphs, o, prompts);
   EXPECT_GT(graphs.graphs_captured(), 1);
   EXPECT_EQ(graphs.num_slots(), 0);  // cache and graphs released after the rollout
   expect_same_greedy_run(got, want);
@@ -129,18 +137,9 @@ TEST(ModelDecoderCuda, SharedPrefixReadsMatchPerRowReads) {
   EngineOptions o;
   o.cache.num_slots = 8;
   o.sync_interval = 2;
-  std::vector<std::vector<TokenId>> prompts;
-  for (int p = 0; p < 5; ++p) {
-    std::vector<TokenId> v;
-    for (int j = 0; j < 200 + 10 * p; ++j) v.push_back(static_cast<TokenId>((p * 71 + j * 37) % cfg.vocab_size));
-    prompts.push_back(v);
-  }
-  SamplingParams s;
-  s.greedy = true;
-  s.max_new_tokens = 24;
-  s.ignore_eos = true;
-  const auto want = RolloutEngine(per_row, o).generate(prompts, 4, s);
-  const auto got = RolloutEngine(shared, o).generate(prompts, 4, s);
+  const auto prompts = synthetic_prompts(5, 200, 10, 71, 37, cfg.vocab_size);
+  const auto want = greedy_run(per_row, o, prompts);
+  const auto got = greedy_run(shared, o, prompts);
   EXPECT_GT(shared.shared_prefix_steps(), 10);
   EXPECT_EQ(per_row.shared_prefix_steps(), 0);
   expect_same_greedy_run(got, want);

@@ -109,11 +109,13 @@ at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, cons
     a.suffix_begin = groups.suffix_begin.data_ptr<int32_t>();
     a.groups = groups.table.data_ptr<int32_t>();
     a.max_groups = groups.table.size(0), a.group_width = groups.table.size(1);
+    // A shared prefix is at most capacity - 1 keys: every row holds at least its newest key past it.
+    const int64_t longest = std::max<int64_t>(capacity - 1, 1);
     const int64_t parts =
-        std::min<int64_t>(kDecodeAttentionMaxPrefixParts, (capacity + kMinPrefixChunk - 1) / kMinPrefixChunk);
-    const int64_t stages = ((capacity + parts - 1) / parts + kPrefixStageKeys - 1) / kPrefixStageKeys;
+        std::min<int64_t>(kDecodeAttentionMaxPrefixParts, (longest + kMinPrefixChunk - 1) / kMinPrefixChunk);
+    const int64_t stages = ((longest + parts - 1) / parts + kPrefixStageKeys - 1) / kPrefixStageKeys;
     a.prefix_chunk = stages * kPrefixStageKeys;
-    a.prefix_parts = (capacity + a.prefix_chunk - 1) / a.prefix_chunk;
+    a.prefix_parts = (longest + a.prefix_chunk - 1) / a.prefix_chunk;
   }
   a.parts = a.prefix_parts + split.splits;
   at::Tensor part_acc, part_ms, chunk_scale;

@@ -151,7 +151,7 @@ __global__ void __launch_bounds__(kThreads) shared_prefix_attention_kernel(Decod
   }
   __syncthreads();
   const int64_t rows = s_rows, chunk_keys = s_scale * a.prefix_chunk;
-  const int64_t chunks = (a.prefix_parts + s_scale - 1) / s_scale;  // enough for the capacity
+  const int64_t chunks = (a.prefix_parts + s_scale - 1) / s_scale;  // enough for the longest prefix
   // Items (chunk, group row, kv head), the chunk varying slowest. Chunks past a row's shared keys are skipped at
   // once, and with rows of similar lengths they are the last items, so the CTAs that take a second item mostly
   // take such an empty one. (With the row varying slowest, 16 rows x 9 chunks x 2 heads on a grid of 264 CTAs,

@@ -9,12 +9,27 @@ namespace grpo {
 namespace {
 
 TEST(CachePlan, FromBudget) {
-  // 1 MB / (100 B x 50 positions) = 200 slots, capped at the 64 sequences asked for.
+  // 50 positions are held as 51 (odd); 1 MB / (100 B x 51 positions) = 196 slots, capped at the 64 sequences asked
+  // for.
   CacheOptions o;
   o.budget_bytes = 1000000;
-  EXPECT_EQ(plan_cache(o, 50, 1000, 100).slots, 200);
+  EXPECT_EQ(plan_cache(o, 50, 1000, 100).slots, 196);
   EXPECT_EQ(plan_cache(o, 50, 64, 100).slots, 64);
-  EXPECT_EQ(plan_cache(o, 50, 64, 100).capacity, 50);
+  EXPECT_EQ(plan_cache(o, 50, 64, 100).capacity, 51);
+  EXPECT_EQ(plan_cache(o, 49, 1000, 100).capacity, 49);
+  EXPECT_EQ(plan_cache(o, 49, 1000, 100).slots, 204);
+}
+
+// The default capacity is odd, so that slot strides never camp on one memory partition (cache_plan.h); an explicit
+// capacity is taken as given.
+TEST(CachePlan, DefaultCapacityIsOdd) {
+  EXPECT_EQ(odd_slot_capacity(640), 641);
+  EXPECT_EQ(odd_slot_capacity(641), 641);
+  EXPECT_EQ(odd_slot_capacity(1), 1);
+  CacheOptions o;
+  EXPECT_EQ(plan_cache(o, 1280, 8, 100).capacity, 1281);
+  o.slot_capacity = 1280;
+  EXPECT_EQ(plan_cache(o, 1280, 8, 100).capacity, 1280);
 }
 
 TEST(CachePlan, ExplicitSlotsAndCapacity) {
@@ -28,8 +43,10 @@ TEST(CachePlan, ExplicitSlotsAndCapacity) {
 
 TEST(CachePlan, BudgetTooSmallIsAnError) {
   CacheOptions o;
-  o.budget_bytes = 4999;   // one slot of 50 positions needs 5000 bytes
+  o.budget_bytes = 5099;  // one slot of 50 positions, held as 51, needs 5100 bytes
   EXPECT_THROW(plan_cache(o, 50, 4, 100), Error);
+  o.budget_bytes = 5100;
+  EXPECT_EQ(plan_cache(o, 50, 4, 100).slots, 1);
 }
 
 // One default for `grpo generate --cache-gb` and the trainer's rollout.cache_gb.

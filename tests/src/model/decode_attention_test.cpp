@@ -219,14 +219,17 @@ void check_shared_case(const SharedCase& c) {
 
 TEST(DecodeAttentionCuda, SharedPrefixesMatchExact) {
   GRPO_REQUIRE_CUDA();
-  // Chunks are 128 keys up to C = 2048 (C = 700: 6 of them), then C / 16 rounded up to whole 64-key stages
-  // (C = 2500: 14 of 192). Members per table row: 16 (D = 64), 8 (D = 128).
+  // Chunks cover the longest possible prefix, C - 1 keys: 128 keys each up to C = 2049 (C = 700: 6 of them), then
+  // (C - 1) / 16 rounded up to whole 64-key stages (C = 2500: 14 of 192). Members per table row: 16 (D = 64), 8
+  // (D = 128).
   check_shared_case({64, 14, 2, 700, {{17, 300}, {3, 64}, {2, 256}}, 3});
   check_shared_case({64, 16, 2, 1100, {{16, 1000}, {2, 63}}, 1});  // 63 keys: below min_keys, read per row
   check_shared_case({128, 12, 2, 700, {{9, 384}, {4, 257}}, 2});
   check_shared_case({128, 16, 2, 1100, {{2, 880}}, 0});  // one row pair: several splits of own keys
   check_shared_case({64, 4, 1, 300, {{40, 256}}, 5});    // group 4 over 1 KV head, 3 table rows
   check_shared_case({64, 14, 2, 2500, {{3, 1920}, {5, 2001}}, 1});
+  check_shared_case({64, 14, 2, 641, {{4, 640}}, 1});  // the longest prefix, C - 1 keys: 5 chunks end on the last
+  check_shared_case({128, 12, 2, 641, {{3, 640}, {2, 639}}, 0});
   // 200 rows or more: one split, so the per-row kernel merges the prefix chunks itself (no merge kernel).
   std::vector<std::pair<int64_t, int64_t>> many(12, {16, 128});
   many.push_back({5, 500});

@@ -5,6 +5,8 @@
 //   build/bench/decode_attention [--reps 50] [--capacity 0 (= ctx)] [--dtype bf16|fp16]
 //                                [--dim D] [--batch B] [--ctx N]   (run only those cases; 0 = all)
 //                                [--kv-heads N]   (N KV heads with the case's group size; 0 = 2)
+//                                [--layers N]   (N caches, one per layer, each call reading the next: as a
+//                                 decode step does, no call finds its cache's pages or lines from the call before)
 //                                [--shared G --prefix L]   (rows in groups of G sharing their first L keys:
 //                                 per-row reads against the shared-prefix pass; bytes counted as read)
 // Each path is captured `reps` times in one CUDA graph and replayed, so the figures are device time per
@@ -37,6 +39,7 @@ struct Args {
   int64_t dim = 0, batch = 0, ctx = 0;  // case filters, 0 = every case (any B or ctx may be given)
   int64_t kv_heads = 0;                 // 0: the presets' 2
   int64_t shared = 0, prefix = 0;       // groups of `shared` rows sharing `prefix` keys (0: no groups)
+  int64_t layers = 1;                   // caches the timed calls of the per-row case rotate over
 };
 
 Args parse(int argc, char** argv) {
@@ -61,10 +64,12 @@ Args parse(int argc, char** argv) {
       a.shared = std::stoll(v);
     else if (k == "--prefix")
       a.prefix = std::stoll(v);
+    else if (k == "--layers")
+      a.layers = std::max<int64_t>(1, std::stoll(v));
     else
       throw std::runtime_error("unknown flag " + k +
                                " (flags: --reps, --capacity, --dtype, --dim, --batch, --ctx, --kv-heads, --shared, "
-                               "--prefix)");
+                               "--prefix, --layers)");
   }
   return a;
 }
@@ -93,8 +98,10 @@ void run_case(const Args& a, int64_t dim, int64_t heads, int64_t kv_heads, int64
   const auto dtype = a.dtype == "fp16" ? torch::kHalf : torch::kBFloat16;
   const auto on = torch::TensorOptions().device(torch::kCUDA);
   const int64_t cap = a.capacity > 0 ? std::max(a.capacity, ctx) : ctx, slots = batch + 1;
-  auto kc = torch::randn({slots, cap, kv_heads, dim}, on.dtype(dtype));
-  auto vc = torch::randn({slots, cap, kv_heads, dim}, on.dtype(dtype));
+  // [layers, slots, cap, kv_heads, dim], as the model's cache; layer 0 serves the checks and the flash paths.
+  auto k_layers = torch::randn({a.layers, slots, cap, kv_heads, dim}, on.dtype(dtype));
+  auto v_layers = torch::randn({a.layers, slots, cap, kv_heads, dim}, on.dtype(dtype));
+  auto kc = k_layers[0], vc = v_layers[0];
   auto q = torch::randn({batch, heads, dim}, on.dtype(dtype));
   auto slot = torch::randperm(slots, on.dtype(torch::kLong)).narrow(0, 0, batch);
   auto rows = (slot * cap).to(torch::kInt);
@@ -131,17 +138,23 @@ void run_case(const Args& a, int64_t dim, int64_t heads, int64_t kv_heads, int64
   const auto diff = (eager("ours", run_ours) - eager("grouped flash", run_grouped)).abs().max().item<double>();
   eager("flash", run_flash);
 
-  const double ours = time_per_call([&] { run_ours(); }, a.reps);
+  int64_t layer = 0;  // each captured call reads the next layer's cache
+  const double ours = time_per_call(
+      [&] {
+        grpo::decode_attention(q, k_layers[layer % a.layers], v_layers[layer % a.layers], rows, used, scale);
+        ++layer;
+      },
+      a.reps);
   const double flash = time_per_call([&] { run_flash(); }, a.reps);
   const double grouped = time_per_call([&] { run_grouped(); }, a.reps);
   const double elem = dtype == torch::kHalf || dtype == torch::kBFloat16 ? 2.0 : 4.0;
   const double bytes = elem * (2.0 * batch * ctx * kv_heads * dim + 2.0 * batch * heads * dim);
   const auto split = grpo::decode_attention_splits(batch, kv_heads, cap, 132);
   fmt::print(
-      "D={:<3} H={:<2} KVH={} B={:<4} ctx={:<4} C={:<4} splits={:<3} | ours {:8.2f} us {:5.2f} TB/s | "
+      "D={:<3} H={:<2} KVH={} B={:<4} ctx={:<4} C={:<4} splits={:<3} layers={:<2} | ours {:8.2f} us {:5.2f} TB/s | "
       "flash {:8.2f} us {:5.2f} TB/s | grouped flash {:8.2f} us {:5.2f} TB/s | speed-up {:.2f}x / {:.2f}x | "
       "max diff {:.1e}\n",
-      dim, heads, kv_heads, batch, ctx, cap, split.splits, ours * 1e6, bytes / ours / 1e12, flash * 1e6,
+      dim, heads, kv_heads, batch, ctx, cap, split.splits, a.layers, ours * 1e6, bytes / ours / 1e12, flash * 1e6,
       bytes / flash / 1e12, grouped * 1e6, bytes / grouped / 1e12, flash / ours, grouped / ours, diff);
 }
 

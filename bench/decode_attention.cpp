@@ -113,7 +113,10 @@ void run_case(const Args& a, int64_t dim, int64_t heads, int64_t kv_heads, int64
 
   const int64_t g = heads / kv_heads;
   auto cu_rows = cu_q * static_cast<int32_t>(g);
-  const auto run_ours = [&] { return grpo::decode_attention(q, kc, vc, rows, used, scale); };
+  const auto run_ours_on = [&](int64_t layer) {
+    return grpo::decode_attention(q, k_layers[layer], v_layers[layer], rows, used, scale);
+  };
+  const auto run_ours = [&] { return run_ours_on(0); };
   const auto run_flash = [&] {
     return std::get<0>(at::_flash_attention_forward(q, kflat, vflat, cu_q, cu_k, 1, cap, 0.0, true, false, scale,
                                                     std::nullopt, std::nullopt, used, std::nullopt));
@@ -139,12 +142,7 @@ void run_case(const Args& a, int64_t dim, int64_t heads, int64_t kv_heads, int64
   eager("flash", run_flash);
 
   int64_t layer = 0;  // each captured call reads the next layer's cache
-  const double ours = time_per_call(
-      [&] {
-        grpo::decode_attention(q, k_layers[layer % a.layers], v_layers[layer % a.layers], rows, used, scale);
-        ++layer;
-      },
-      a.reps);
+  const double ours = time_per_call([&] { run_ours_on(layer++ % a.layers); }, a.reps);
   const double flash = time_per_call([&] { run_flash(); }, a.reps);
   const double grouped = time_per_call([&] { run_grouped(); }, a.reps);
   const double elem = dtype == torch::kHalf || dtype == torch::kBFloat16 ? 2.0 : 4.0;
